@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/* OS device tree access for KHO: cells, /memory, /chosen, /reserved-memory. */
+#include <kho/dt.h>
+#include <kho/err.h>
+#include <libfdt.h>
+#include <string.h>
+
+static u32 be32_at(const void *p)
+{
+	const u8 *b = p;
+	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+}
+
+static void put_be32(void *p, u32 v)
+{
+	u8 *b = p;
+	b[0] = (u8)(v >> 24);
+	b[1] = (u8)(v >> 16);
+	b[2] = (u8)(v >> 8);
+	b[3] = (u8)v;
+}
+
+static int cell_prop(const void *dt, int node, const char *name, int *out)
+{
+	int len;
+	const void *p = fdt_getprop(dt, node, name, &len);
+
+	if (!p) {
+		*out = 1;
+		return 0;
+	}
+	if (len != 4)
+		return -KHO_E_CELLS;
+	*out = (int)be32_at(p);
+	return (*out == 1 || *out == 2) ? 0 : -KHO_E_CELLS;
+}
+
+int kho_dt_cells(const void *dt, int node, struct kho_cells *c)
+{
+	int err = cell_prop(dt, node, "#address-cells", &c->addr);
+
+	if (!err)
+		err = cell_prop(dt, node, "#size-cells", &c->size);
+	return err;
+}
+
+static u64 read_cells(const u8 *p, int n)
+{
+	return n == 2 ? (u64)be32_at(p) << 32 | be32_at(p + 4) : be32_at(p);
+}
+
+void kho_dt_read_pair(const void *p, const struct kho_cells *c, u64 *addr, u64 *size)
+{
+	*addr = read_cells(p, c->addr);
+	*size = read_cells((const u8 *)p + 4 * c->addr, c->size);
+}
+
+static int write_cells(u8 *p, int n, u64 v)
+{
+	if (n == 1 && v >> 32)
+		return -KHO_E_CELLS;
+	if (n == 2)
+		put_be32(p, (u32)(v >> 32));
+	put_be32(p + 4 * (n - 1), (u32)v);
+	return 0;
+}
+
+int kho_dt_write_pair(void *buf, const struct kho_cells *c, u64 addr, u64 size)
+{
+	u8 *b = buf;
+
+	if (write_cells(b, c->addr, addr) || write_cells(b + 4 * c->addr, c->size, size))
+		return -KHO_E_CELLS;
+	return 4 * (c->addr + c->size);
+}
+
+static int is_memory_node(const void *dt, int node)
+{
+	const char *name = fdt_get_name(dt, node, NULL);
+	int len;
+	const char *type = fdt_getprop(dt, node, "device_type", &len);
+
+	if (type)
+		return len >= 7 && !strncmp(type, "memory", 7);
+	return name && (!strcmp(name, "memory") || !strncmp(name, "memory@", 7));
+}
+
+static int node_enabled(const void *dt, int node)
+{
+	int len;
+	const char *s = fdt_getprop(dt, node, "status", &len);
+
+	return !s || (len >= 4 && (!strcmp(s, "okay") || !strcmp(s, "ok")));
+}
+
+static int for_each_reg(const void *dt, int node, const struct kho_cells *c,
+			int (*fn)(void *, u64, u64), void *arg)
+{
+	int len, entry = 4 * (c->addr + c->size);
+	const u8 *p = fdt_getprop(dt, node, "reg", &len);
+
+	if (!p)
+		return 0;
+	if (len % entry)
+		return -KHO_E_PROP;
+	for (int off = 0; off < len; off += entry) {
+		u64 base, size;
+		int err;
+
+		kho_dt_read_pair(p + off, c, &base, &size);
+		err = fn(arg, base, size);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+int kho_dt_for_each_memory(const void *dt, int (*fn)(void *arg, u64 base, u64 size),
+			   void *arg)
+{
+	struct kho_cells c;
+	int node, err;
+
+	if (fdt_check_header(dt))
+		return -KHO_E_FDT_HEADER;
+	err = kho_dt_cells(dt, 0, &c);
+	if (err)
+		return err;
+	fdt_for_each_subnode(node, dt, 0) {
+		if (!is_memory_node(dt, node) || !node_enabled(dt, node))
+			continue;
+		err = for_each_reg(dt, node, &c, fn, arg);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int chosen_pair(const void *dt, int chosen, const char *name,
+		       const struct kho_cells *c, u64 *addr, u64 *size)
+{
+	int len;
+	const void *p = fdt_getprop(dt, chosen, name, &len);
+
+	if (!p)
+		return -KHO_E_NO_HANDOVER;
+	if (len != 4 * (c->addr + c->size))
+		return -KHO_E_CHOSEN;
+	kho_dt_read_pair(p, c, addr, size);
+	return 0;
+}
+
+int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch)
+{
+	struct kho_cells c;
+	int chosen, err;
+
+	if (fdt_check_header(dt))
+		return -KHO_E_FDT_HEADER;
+	err = kho_dt_cells(dt, 0, &c);
+	if (err)
+		return err;
+	chosen = fdt_path_offset(dt, "/chosen");
+	if (chosen < 0)
+		return -KHO_E_NO_HANDOVER;
+	err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys, &ch->fdt_len);
+	if (!err)
+		err = chosen_pair(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, &c,
+				  &ch->scratch_phys, &ch->scratch_len);
+	return err;
+}
+
+static int chosen_node(void *dt)
+{
+	int chosen = fdt_path_offset(dt, "/chosen");
+
+	if (chosen == -FDT_ERR_NOTFOUND)
+		chosen = fdt_add_subnode(dt, 0, "chosen");
+	return chosen;
+}
+
+int kho_dt_clear_chosen(void *dt)
+{
+	int chosen = fdt_path_offset(dt, "/chosen"), err;
+
+	if (chosen == -FDT_ERR_NOTFOUND)
+		return 0;
+	if (chosen < 0)
+		return -KHO_E_FDT;
+	err = fdt_delprop(dt, chosen, KHO_CHOSEN_FDT_PROP);
+	if (err && err != -FDT_ERR_NOTFOUND)
+		return -KHO_E_FDT;
+	err = fdt_delprop(dt, chosen, KHO_CHOSEN_SCRATCH_PROP);
+	if (err && err != -FDT_ERR_NOTFOUND)
+		return -KHO_E_FDT;
+	return 0;
+}
+
+int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch)
+{
+	u8 fdt_cells[16], scr_cells[16];
+	struct kho_cells c;
+	int flen, slen, chosen, err;
+
+	err = kho_dt_cells(dt, 0, &c);
+	if (err)
+		return err;
+	flen = kho_dt_write_pair(fdt_cells, &c, ch->fdt_phys, ch->fdt_len);
+	slen = kho_dt_write_pair(scr_cells, &c, ch->scratch_phys, ch->scratch_len);
+	if (flen < 0 || slen < 0)
+		return -KHO_E_CELLS;
+	err = kho_dt_clear_chosen(dt);
+	if (err)
+		return err;
+	chosen = chosen_node(dt);
+	if (chosen < 0)
+		return -KHO_E_FDT;
+	if (fdt_setprop(dt, chosen, KHO_CHOSEN_FDT_PROP, fdt_cells, flen) ||
+	    fdt_setprop(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, scr_cells, slen))
+		return -KHO_E_FDT;
+	return 0;
+}
+
+struct resmem_ctx {
+	int (*fn)(void *arg, const struct kho_resmem *r);
+	void *arg;
+	struct kho_resmem r;
+	int count;
+};
+
+static int resmem_reg(void *arg, u64 base, u64 size)
+{
+	struct resmem_ctx *x = arg;
+
+	x->r.base = base;
+	x->r.size = size;
+	x->count++;
+	return x->fn(x->arg, &x->r);
+}
+
+static unsigned int resmem_flags(const void *dt, int node)
+{
+	unsigned int f = 0;
+
+	if (fdt_getprop(dt, node, "no-map", NULL))
+		f |= KHO_RESMEM_NO_MAP;
+	if (fdt_getprop(dt, node, "reusable", NULL))
+		f |= KHO_RESMEM_REUSABLE;
+	if ((f & KHO_RESMEM_REUSABLE) &&
+	    !fdt_node_check_compatible(dt, node, "shared-dma-pool"))
+		f |= KHO_RESMEM_CMA;
+	if (fdt_getprop(dt, node, "linux,cma-default", NULL))
+		f |= KHO_RESMEM_CMA_DEFAULT;
+	return f;
+}
+
+static int resmem_dynamic(const void *dt, int node, const struct kho_cells *c,
+			  struct resmem_ctx *x)
+{
+	int len;
+	const u8 *p = fdt_getprop(dt, node, "size", &len);
+
+	if (!p || len != 4 * c->size)
+		return -KHO_E_PROP;
+	x->r.base = KHO_RESMEM_DYNAMIC;
+	x->r.size = read_cells(p, c->size);
+	p = fdt_getprop(dt, node, "alignment", &len);
+	if (p && len == 4 * c->size)
+		x->r.align = read_cells(p, c->size);
+	x->count++;
+	return x->fn(x->arg, &x->r);
+}
+
+static int resmem_node(const void *dt, int node, const struct kho_cells *c,
+		       struct resmem_ctx *x)
+{
+	x->r.name = fdt_get_name(dt, node, NULL);
+	x->r.flags = resmem_flags(dt, node);
+	x->r.align = 0;
+	if (fdt_getprop(dt, node, "reg", NULL))
+		return for_each_reg(dt, node, c, resmem_reg, x);
+	return resmem_dynamic(dt, node, c, x);
+}
+
+int kho_dt_for_each_resmem(const void *dt,
+			   int (*fn)(void *arg, const struct kho_resmem *r), void *arg)
+{
+	struct resmem_ctx x = { .fn = fn, .arg = arg };
+	struct kho_cells c;
+	int parent, node, err, n;
+
+	if (fdt_check_header(dt))
+		return -KHO_E_FDT_HEADER;
+	n = fdt_num_mem_rsv(dt);
+	for (int i = 0; i < n; i++) {
+		x.r.name = "memreserve";
+		x.r.flags = KHO_RESMEM_MEMRESERVE;
+		x.r.align = 0;
+		if (fdt_get_mem_rsv(dt, i, &x.r.base, &x.r.size))
+			return -KHO_E_FDT_HEADER;
+		err = resmem_reg(&x, x.r.base, x.r.size);
+		if (err < 0)
+			return err;
+	}
+	parent = fdt_path_offset(dt, "/reserved-memory");
+	if (parent < 0)
+		return x.count;
+	err = kho_dt_cells(dt, parent, &c);
+	if (err)
+		return err;
+	fdt_for_each_subnode(node, dt, parent) {
+		if (!node_enabled(dt, node))
+			continue;
+		err = resmem_node(dt, node, &c, &x);
+		if (err < 0)
+			return err;
+	}
+	return x.count;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A full structural check of an untrusted FDT before libfdt's accessors read it:
+ * every tag is walked once, nesting must balance, and every property name must
+ * resolve inside the strings block.
+ */
+#include <kho/dt.h>
+#include <kho/err.h>
+#include <libfdt.h>
+
+static int check_tags(const void *fdt)
+{
+	int off = 0, next, depth = 0, seen_root = 0;
+	u64 budget = fdt_size_dt_struct(fdt) / 4 + 2;
+
+	for (;;) {
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+
+		if (next < 0 || !budget--)
+			return -KHO_E_FDT_HEADER;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (depth == 0 && seen_root++)
+				return -KHO_E_FDT_HEADER;
+			depth++;
+			break;
+		case FDT_END_NODE:
+			if (--depth < 0)
+				return -KHO_E_FDT_HEADER;
+			break;
+		case FDT_PROP: {
+			int len;
+			const struct fdt_property *p = fdt_get_property_by_offset(fdt, off, &len);
+			if (!p || depth < 1 ||
+			    !fdt_get_string(fdt, (int)fdt32_to_cpu(p->nameoff), &len))
+				return -KHO_E_FDT_HEADER;
+			break;
+		}
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return depth == 0 && seen_root ? 0 : -KHO_E_FDT_HEADER;
+		default:
+			return -KHO_E_FDT_HEADER;
+		}
+		off = next;
+	}
+}
+
+int kho_fdt_check(const void *fdt, u64 len)
+{
+	if (len < sizeof(struct fdt_header) || fdt_magic(fdt) != FDT_MAGIC)
+		return -KHO_E_FDT_HEADER;
+	if (fdt_totalsize(fdt) > len)
+		return -KHO_E_FDT_SIZE;
+	if (fdt_check_header(fdt))
+		return -KHO_E_FDT_HEADER;
+	return check_tags(fdt);
+}

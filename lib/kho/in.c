@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/* Consume: validate a previous kernel's handover and protect all of it. */
+#include <kho/err.h>
+#include <kho/in.h>
+#include <libfdt.h>
+#include <string.h>
+
+static u64 page_round(u64 len, unsigned int p)
+{
+	u64 m = ((u64)1 << p) - 1;
+
+	return (len + m) & ~m;
+}
+
+static int open_fdt(struct kho_in *in)
+{
+	const struct kho_chosen *ch = &in->ch;
+	int err;
+
+	if (!ch->fdt_len || ch->fdt_len > KHO_EARLY_MAP_MAX)
+		return -KHO_E_FDT_SIZE;
+	if (ch->fdt_phys & 7)
+		return -KHO_E_FDT_ALIGN;
+	in->fdt = kho_mem_ptr(in->mem, ch->fdt_phys, ch->fdt_len, &err);
+	if (!in->fdt)
+		return err;
+	return kho_fdt_check(in->fdt, ch->fdt_len);
+}
+
+static int resolve_abi(struct kho_in *in, enum kho_abi hint)
+{
+	enum kho_abi found;
+
+	if (!fdt_node_check_compatible(in->fdt, 0, KHO_FDT_COMPATIBLE_V4))
+		found = KHO_ABI_V4;
+	else if (!fdt_node_check_compatible(in->fdt, 0, KHO_FDT_COMPATIBLE_V3))
+		found = KHO_ABI_V3;
+	else if (!fdt_node_check_compatible(in->fdt, 0, KHO_FDT_COMPATIBLE_V1))
+		found = KHO_ABI_V1_4K;
+	else
+		return -KHO_E_COMPAT;
+	if (hint == KHO_ABI_AUTO)
+		in->abi = found;
+	else if (hint == found || (kho_abi_is_v1(hint) && kho_abi_is_v1(found)))
+		in->abi = hint;
+	else
+		return -KHO_E_COMPAT;
+	return 0;
+}
+
+static int read_map(struct kho_in *in, enum kho_abi hint)
+{
+	int len, guess;
+	const void *p = fdt_getprop(in->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
+
+	if (!p || len != 8)
+		return -KHO_E_PROP;
+	in->map = kho_get_u64(p);
+	if (!in->map)
+		return (in->abi == KHO_ABI_V1_512 || in->abi == KHO_ABI_V1_4K) ? 0
+									: -KHO_E_MAP_ZERO;
+	if (kho_abi_is_v1(in->abi) && hint == KHO_ABI_AUTO) {
+		guess = kho_v1_guess_bitmap(in->mem, in->map);
+		if (guess < 0)
+			return guess;
+		in->abi = guess == KHO_V1_BITMAP_BYTES_512 ? KHO_ABI_V1_512 : KHO_ABI_V1_4K;
+	}
+	return 0;
+}
+
+static int open_scratch(struct kho_in *in)
+{
+	const struct kho_chosen *ch = &in->ch;
+	u64 align = kho_abi_scratch_align(in->abi, in->page_shift);
+	int err;
+
+	if (!ch->scratch_len || ch->scratch_len % sizeof(struct kho_scratch) ||
+	    ch->scratch_len > KHO_EARLY_MAP_MAX)
+		return -KHO_E_SCRATCH;
+	if (ch->scratch_phys & 7)
+		return -KHO_E_MISALIGNED;
+	in->scratch = kho_mem_ptr(in->mem, ch->scratch_phys, ch->scratch_len, &err);
+	if (!in->scratch)
+		return err;
+	in->nr_scratch = ch->scratch_len / sizeof(struct kho_scratch);
+	for (u64 i = 0; i < in->nr_scratch; i++) {
+		const struct kho_scratch *s = &in->scratch[i];
+
+		if (!s->size)
+			continue; /* Linux 7.0/7.1 emit empty global areas */
+		if ((s->addr | s->size) & (align - 1))
+			return -KHO_E_SCRATCH_ALIGN;
+		err = kho_mem_check_ram(in->mem, s->addr, s->size);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int kho_in_open_at(struct kho_in *in, const struct kho_chosen *ch,
+		   const struct kho_mem *mem, unsigned int page_shift, enum kho_abi hint)
+{
+	int err;
+
+	memset(in, 0, sizeof(*in));
+	if ((page_shift != 12 && page_shift != 14 && page_shift != 16) ||
+	    (unsigned int)hint >= KHO_ABI_COUNT)
+		return -KHO_E_INVAL;
+	in->mem = mem;
+	in->page_shift = page_shift;
+	in->ch = *ch;
+	err = open_fdt(in);
+	if (!err)
+		err = resolve_abi(in, hint);
+	if (!err && kho_abi_is_v1(in->abi) && page_shift != 12)
+		err = -KHO_E_ABI;
+	if (!err)
+		err = read_map(in, hint);
+	if (!err)
+		err = open_scratch(in);
+	return err;
+}
+
+int kho_in_open(struct kho_in *in, const void *dt, const struct kho_mem *mem,
+		unsigned int page_shift, enum kho_abi hint)
+{
+	struct kho_chosen ch;
+	int err = kho_dt_get_chosen(dt, &ch);
+
+	if (err) {
+		memset(in, 0, sizeof(*in));
+		return err;
+	}
+	return kho_in_open_at(in, &ch, mem, page_shift, hint);
+}
+
+static int u64_prop(const void *fdt, int node, const char *name, u64 *v)
+{
+	int len;
+	const void *p = fdt_getprop(fdt, node, name, &len);
+
+	if (!p || len != 8)
+		return -KHO_E_PROP;
+	*v = kho_get_u64(p);
+	return 0;
+}
+
+static int v1_blob_size(const struct kho_in *in, struct kho_blob *b)
+{
+	const void *hdr;
+	int err;
+
+	hdr = kho_mem_ptr(in->mem, b->phys, sizeof(struct fdt_header), &err);
+	if (!hdr)
+		return err;
+	if (fdt_magic(hdr) != FDT_MAGIC || fdt_totalsize(hdr) < sizeof(struct fdt_header))
+		return -KHO_E_BLOB;
+	b->size = fdt_totalsize(hdr);
+	return 0;
+}
+
+static int read_blob(const struct kho_in *in, int node, struct kho_blob *b)
+{
+	int err;
+
+	b->name = fdt_get_name(in->fdt, node, NULL);
+	if (kho_abi_is_v1(in->abi)) {
+		err = u64_prop(in->fdt, node, KHO_V1_SUB_TREE_PROP_NAME, &b->phys);
+		if (!err)
+			err = v1_blob_size(in, b);
+	} else {
+		err = u64_prop(in->fdt, node, KHO_SUB_TREE_PROP_NAME, &b->phys);
+		if (!err)
+			err = u64_prop(in->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, &b->size);
+	}
+	if (err)
+		return err;
+	if (b->phys + b->size < b->phys)
+		return -KHO_E_WRAP;
+	return kho_mem_check_ram(in->mem, b->phys, b->size ? b->size : 1);
+}
+
+static int dup_name(const void *fdt, int node, const char *name)
+{
+	int other;
+
+	fdt_for_each_subnode(other, fdt, 0) {
+		if (other == node)
+			return 0;
+		if (!strcmp(fdt_get_name(fdt, other, NULL), name))
+			return 1;
+	}
+	return 0;
+}
+
+int kho_in_for_each_blob(const struct kho_in *in,
+			 int (*fn)(void *arg, const struct kho_blob *b), void *arg)
+{
+	struct kho_blob b;
+	int node, err, count = 0;
+
+	fdt_for_each_subnode(node, in->fdt, 0) {
+		err = read_blob(in, node, &b);
+		if (!err && dup_name(in->fdt, node, b.name))
+			err = -KHO_E_DUP_BLOB;
+		if (!err && fn)
+			err = fn(arg, &b);
+		if (err < 0)
+			return err;
+		count++;
+	}
+	return count;
+}
+
+struct find_ctx {
+	const char *name;
+	struct kho_blob *out;
+	int found;
+};
+
+static int find_one(void *arg, const struct kho_blob *b)
+{
+	struct find_ctx *f = arg;
+
+	if (!f->found && !strcmp(b->name, f->name)) {
+		*f->out = *b;
+		f->found = 1;
+	}
+	return 0;
+}
+
+int kho_in_find_blob(const struct kho_in *in, const char *name, struct kho_blob *b)
+{
+	struct find_ctx f = { name, b, 0 };
+	int err = kho_in_for_each_blob(in, find_one, &f);
+
+	if (err < 0)
+		return err;
+	return f.found ? 0 : -KHO_E_NOT_FOUND;
+}
+
+int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
+{
+	w->mem = in->mem;
+	w->page_shift = in->page_shift;
+	w->max_order = kho_abi_max_order(in->abi, in->page_shift);
+	if (kho_abi_is_v1(in->abi))
+		return kho_v1_walk(w, in->map, kho_abi_bitmap_bytes(in->abi));
+	return kho_radix_walk(w, in->map);
+}
+
+struct protect_ctx {
+	struct kho_rmap *rm;
+	u64 bytes;
+};
+
+/* A preserved block may cover the KHO FDT or a blob recorded as meta before. */
+static int protect_block(void *arg, u64 phys, u64 size, unsigned int order)
+{
+	struct protect_ctx *c = arg;
+	int err;
+
+	(void)order;
+	c->bytes += size;
+	err = kho_rmap_add(c->rm, phys, phys + size, KHO_KIND_PRESERVED, NULL);
+	if (err == -KHO_E_OVERLAP &&
+	    kho_rmap_overlap_kind(c->rm, phys, phys + size) == KHO_KIND_META)
+		err = kho_rmap_carve_from(c->rm, phys, phys + size, KHO_KIND_PRESERVED, NULL,
+					  KHO_KIND_META);
+	if (err == -KHO_E_OVERLAP &&
+	    kho_rmap_overlap_kind(c->rm, phys, phys + size) == KHO_KIND_FIRMWARE)
+		err = -KHO_E_PROTECTED;
+	return err;
+}
+
+/* Protect the parts of [start, end) that no preserved block covers. */
+static int protect_gaps(struct kho_rmap *rm, u64 start, u64 end, const char *label)
+{
+	u64 at = start, next;
+	unsigned int k;
+	int err;
+
+	while (at < end) {
+		k = kho_rmap_lower_bound(rm, at);
+		if (k < rm->nr && rm->r[k].start <= at) {
+			unsigned int kind = rm->r[k].kind;
+			if (kind == KHO_KIND_FIRMWARE)
+				return -KHO_E_PROTECTED;
+			if (kind != KHO_KIND_PRESERVED && kind != KHO_KIND_META)
+				return -KHO_E_OVERLAP;
+			at = rm->r[k].end;
+			continue;
+		}
+		next = k < rm->nr && rm->r[k].start < end ? rm->r[k].start : end;
+		err = kho_rmap_add(rm, at, next, KHO_KIND_META, label);
+		if (err)
+			return err;
+		at = next;
+	}
+	return 0;
+}
+
+static int protect_blob(void *arg, const struct kho_blob *b)
+{
+	struct kho_rmap *rm = arg;
+
+	return b->size ? protect_gaps(rm, b->phys, b->phys + b->size, b->name) : 0;
+}
+
+static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
+{
+	int err = kho_rmap_carve(rm, phys, phys + len, KHO_KIND_META, label);
+
+	if (err == -KHO_E_OVERLAP &&
+	    kho_rmap_overlap_kind(rm, phys, phys + len) == KHO_KIND_FIRMWARE)
+		err = -KHO_E_PROTECTED;
+	return err;
+}
+
+static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
+{
+	for (u64 i = 0; i < in->nr_scratch; i++) {
+		const struct kho_scratch *s = &in->scratch[i];
+		int err;
+
+		if (!s->size)
+			continue;
+		err = kho_rmap_add(rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH, NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
+			 struct kho_in_stats *st)
+{
+	struct protect_ctx c = { rm, 0 };
+	struct kho_walk w = { .seen = rm, .block = protect_block, .arg = &c };
+	u64 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
+	int err;
+
+	err = add_meta(rm, in->ch.fdt_phys, fdt_len, "kho-fdt");
+	if (!err)
+		err = protect_scratch(in, rm);
+	if (!err)
+		err = add_meta(rm, in->ch.scratch_phys, in->ch.scratch_len, "scratch-array");
+	if (!err)
+		err = kho_in_walk(in, &w);
+	if (!err) {
+		err = kho_in_for_each_blob(in, protect_blob, rm);
+		err = err > 0 ? 0 : err;
+	}
+	if (st) {
+		st->blocks = w.blocks;
+		st->map_pages = w.nodes;
+		st->preserved_bytes = c.bytes;
+	}
+	return err;
+}
+
+int kho_in_protect(const struct kho_in *in, struct kho_rmap *rm)
+{
+	return kho_in_protect_stats(in, rm, NULL);
+}

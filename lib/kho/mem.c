@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* Physical memory window: RAM banks and readable windows, with bound checks. */
+#include <kho/err.h>
+#include <kho/mem.h>
+#include <kho/dt.h>
+#include <libfdt.h>
+
+void kho_mem_init(struct kho_mem *m)
+{
+	m->nr_ram = 0;
+	m->nr_win = 0;
+}
+
+static int range_ok(u64 base, u64 size)
+{
+	if (!size)
+		return -KHO_E_INVAL;
+	if (base + size < base)
+		return -KHO_E_WRAP;
+	return 0;
+}
+
+int kho_mem_add_ram(struct kho_mem *m, u64 base, u64 size)
+{
+	int err = range_ok(base, size);
+
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < m->nr_ram; i++)
+		if (kho_overlaps(base, size, m->ram[i].base, m->ram[i].size))
+			return -KHO_E_OVERLAP;
+	if (m->nr_ram == KHO_MEM_MAX_BANKS)
+		return -KHO_E_NOSPC;
+	m->ram[m->nr_ram].base = base;
+	m->ram[m->nr_ram].size = size;
+	m->nr_ram++;
+	return 0;
+}
+
+int kho_mem_add_window(struct kho_mem *m, u64 base, u64 size, void *host)
+{
+	int err = range_ok(base, size);
+
+	if (err)
+		return err;
+	if (!host)
+		return -KHO_E_INVAL;
+	for (unsigned int i = 0; i < m->nr_win; i++)
+		if (kho_overlaps(base, size, m->win[i].base, m->win[i].size))
+			return -KHO_E_OVERLAP;
+	if (m->nr_win == KHO_MEM_MAX_WINDOWS)
+		return -KHO_E_NOSPC;
+	m->win[m->nr_win].base = base;
+	m->win[m->nr_win].size = size;
+	m->win[m->nr_win].host = host;
+	m->nr_win++;
+	return 0;
+}
+
+struct mem_dt_ctx {
+	struct kho_mem *m;
+	int identity;
+	int count;
+};
+
+static int mem_dt_bank(void *arg, u64 base, u64 size)
+{
+	struct mem_dt_ctx *c = arg;
+	int err;
+
+	if (!size)
+		return 0;
+	err = kho_mem_add_ram(c->m, base, size);
+	if (!err && c->identity)
+		err = kho_mem_add_window(c->m, base, size, (void *)(uintptr_t)base);
+	if (!err)
+		c->count++;
+	return err;
+}
+
+int kho_mem_from_dt(struct kho_mem *m, const void *dt, int identity)
+{
+	struct mem_dt_ctx c = { m, identity, 0 };
+	int err = kho_dt_for_each_memory(dt, mem_dt_bank, &c);
+
+	if (err < 0)
+		return err;
+	return c.count ? c.count : -KHO_E_NOT_FOUND;
+}
+
+int kho_mem_check_ram(const struct kho_mem *m, u64 phys, u64 len)
+{
+	if (phys + len < phys)
+		return -KHO_E_WRAP;
+	for (unsigned int i = 0; i < m->nr_ram; i++) {
+		const struct kho_bank *b = &m->ram[i];
+		if (phys >= b->base && phys - b->base <= b->size &&
+		    len <= b->size - (phys - b->base))
+			return 0;
+	}
+	return -KHO_E_OUTSIDE_RAM;
+}
+
+void *kho_mem_ptr(const struct kho_mem *m, u64 phys, u64 len, int *err)
+{
+	int e = kho_mem_check_ram(m, phys, len);
+
+	if (!e) {
+		e = -KHO_E_UNMAPPED;
+		for (unsigned int i = 0; i < m->nr_win; i++) {
+			const struct kho_window *w = &m->win[i];
+			if (phys >= w->base && phys - w->base <= w->size &&
+			    len <= w->size - (phys - w->base))
+				return w->host + (phys - w->base);
+		}
+	}
+	if (err)
+		*err = e;
+	return NULL;
+}
+
+u64 kho_mem_ram_size(const struct kho_mem *m)
+{
+	u64 total = 0;
+
+	for (unsigned int i = 0; i < m->nr_ram; i++)
+		total += m->ram[i].size;
+	return total;
+}
+
+u64 kho_mem_ram_end(const struct kho_mem *m)
+{
+	u64 end = 0;
+
+	for (unsigned int i = 0; i < m->nr_ram; i++)
+		if (m->ram[i].base + m->ram[i].size > end)
+			end = m->ram[i].base + m->ram[i].size;
+	return end;
+}

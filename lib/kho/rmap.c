@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/* Reservation map: sorted, disjoint, kinded physical ranges in caller storage. */
+#include <kho/err.h>
+#include <kho/rmap.h>
+#include <string.h>
+
+static const char *const kind_names[KHO_KIND_COUNT] = {
+	[KHO_KIND_PRESERVED] = "preserved", [KHO_KIND_MAP] = "map",
+	[KHO_KIND_META] = "meta",           [KHO_KIND_SCRATCH] = "scratch",
+	[KHO_KIND_FIRMWARE] = "firmware",   [KHO_KIND_PAYLOAD] = "payload",
+	[KHO_KIND_CMA] = "cma",             [KHO_KIND_NOMAP] = "no-map",
+	[KHO_KIND_RESERVED] = "reserved-memory",
+};
+
+const char *kho_kind_name(unsigned int kind)
+{
+	return kind && kind < KHO_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int cap)
+{
+	rm->r = storage;
+	rm->nr = 0;
+	rm->cap = cap;
+}
+
+static int same_label(const char *a, const char *b)
+{
+	if (a == b)
+		return 1;
+	return a && b && !strcmp(a, b);
+}
+
+static int same(const struct kho_range *x, unsigned int kind, const char *label)
+{
+	return x->kind == kind && same_label(x->label, label);
+}
+
+/* First index whose end is >= phys (touching counts). */
+static unsigned int first_touching(const struct kho_rmap *rm, u64 phys)
+{
+	unsigned int lo = 0, hi = rm->nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		if (rm->r[mid].end < phys)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+unsigned int kho_rmap_lower_bound(const struct kho_rmap *rm, u64 phys)
+{
+	unsigned int i = first_touching(rm, phys);
+
+	while (i < rm->nr && rm->r[i].end <= phys)
+		i++;
+	return i;
+}
+
+static int bad_range(u64 start, u64 end, unsigned int kind)
+{
+	return start >= end || !kind || kind >= KHO_KIND_COUNT;
+}
+
+static void put_range(struct kho_range *x, u64 start, u64 end, unsigned int kind,
+		      const char *label)
+{
+	x->start = start;
+	x->end = end;
+	x->kind = kind;
+	x->label = label;
+}
+
+int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+		 const char *label)
+{
+	unsigned int i, k, lo, hi;
+	struct kho_range *last = rm->nr ? &rm->r[rm->nr - 1] : NULL;
+
+	if (bad_range(start, end, kind))
+		return -KHO_E_INVAL;
+	/* Fast path: ranges mostly arrive in ascending order. */
+	if (!last || start > last->end || (start == last->end && !same(last, kind, label))) {
+		if (rm->nr == rm->cap)
+			return -KHO_E_NOSPC;
+		put_range(&rm->r[rm->nr++], start, end, kind, label);
+		return 0;
+	}
+	i = first_touching(rm, start);
+	lo = hi = rm->nr; /* span of same-kind ranges to merge */
+	for (k = i; k < rm->nr && rm->r[k].start <= end; k++) {
+		struct kho_range *x = &rm->r[k];
+		if (same(x, kind, label)) {
+			if (lo == rm->nr)
+				lo = k;
+			hi = k + 1;
+		} else if (x->start < end && x->end > start) {
+			return -KHO_E_OVERLAP;
+		}
+	}
+	if (lo == rm->nr) {
+		/* Insert before k's first range starting at or after end. */
+		for (k = i; k < rm->nr && rm->r[k].start < end; k++)
+			;
+		if (rm->nr == rm->cap)
+			return -KHO_E_NOSPC;
+		memmove(&rm->r[k + 1], &rm->r[k], (rm->nr - k) * sizeof(*rm->r));
+		put_range(&rm->r[k], start, end, kind, label);
+		rm->nr++;
+		return 0;
+	}
+	if (rm->r[lo].start < start)
+		start = rm->r[lo].start;
+	if (rm->r[hi - 1].end > end)
+		end = rm->r[hi - 1].end;
+	put_range(&rm->r[lo], start, end, kind, label);
+	memmove(&rm->r[lo + 1], &rm->r[hi], (rm->nr - hi) * sizeof(*rm->r));
+	rm->nr -= hi - lo - 1;
+	return 0;
+}
+
+static int carve_check(const struct kho_rmap *rm, u64 start, u64 end,
+		       unsigned int kind, const char *label, unsigned int from)
+{
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++)
+		if (rm->r[k].kind != from && !same(&rm->r[k], kind, label))
+			return -KHO_E_OVERLAP;
+	return 0;
+}
+
+static void remove_at(struct kho_rmap *rm, unsigned int k)
+{
+	memmove(&rm->r[k], &rm->r[k + 1], (rm->nr - k - 1) * sizeof(*rm->r));
+	rm->nr--;
+}
+
+/* Cut [start, end) out of every scratch range; room for one split was checked. */
+static void cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from)
+{
+	unsigned int k = kho_rmap_lower_bound(rm, start);
+
+	while (k < rm->nr && rm->r[k].start < end) {
+		struct kho_range *x = &rm->r[k];
+
+		if (x->kind != from) {
+			k++;
+		} else if (x->start < start && x->end > end) {
+			memmove(x + 1, x, (rm->nr - k) * sizeof(*x));
+			rm->nr++;
+			x->end = start;
+			(x + 1)->start = end;
+			return;
+		} else if (x->start < start) {
+			x->end = start;
+			k++;
+		} else if (x->end > end) {
+			x->start = end;
+			return;
+		} else {
+			remove_at(rm, k);
+		}
+	}
+}
+
+int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+			const char *label, unsigned int from)
+{
+	int err;
+
+	if (bad_range(start, end, kind) || kind == from)
+		return -KHO_E_INVAL;
+	err = carve_check(rm, start, end, kind, label, from);
+	if (err)
+		return err;
+	if (rm->nr + 2 > rm->cap)
+		return -KHO_E_NOSPC;
+	cut_kind(rm, start, end, from);
+	return kho_rmap_add(rm, start, end, kind, label);
+}
+
+int kho_rmap_carve(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+		   const char *label)
+{
+	return kho_rmap_carve_from(rm, start, end, kind, label, KHO_KIND_SCRATCH);
+}
+
+const struct kho_range *kho_rmap_find(const struct kho_rmap *rm, u64 phys)
+{
+	unsigned int k = kho_rmap_lower_bound(rm, phys);
+
+	if (k < rm->nr && rm->r[k].start <= phys)
+		return &rm->r[k];
+	return NULL;
+}
+
+static int writable(unsigned int kind)
+{
+	return kind == KHO_KIND_SCRATCH || kind == KHO_KIND_PAYLOAD || kind == KHO_KIND_CMA;
+}
+
+int kho_rmap_check_write(const struct kho_rmap *rm, u64 start, u64 end)
+{
+	if (end < start)
+		return -KHO_E_WRAP;
+	if (start == end)
+		return -KHO_E_INVAL;
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++)
+		if (!writable(rm->r[k].kind))
+			return -KHO_E_PROTECTED;
+	return 0;
+}
+
+int kho_rmap_covered(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
+{
+	u64 at = start;
+
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && at < end; k++) {
+		if (rm->r[k].start > at || rm->r[k].kind != kind)
+			return 0;
+		at = rm->r[k].end;
+	}
+	return at >= end;
+}
+
+int kho_rmap_alloc_scratch(struct kho_rmap *rm, u64 size, u64 align, u64 min,
+			   unsigned int kind, const char *label, u64 *phys)
+{
+	if (!size || !align || (align & (align - 1)))
+		return -KHO_E_INVAL;
+	for (unsigned int k = 0; k < rm->nr; k++) {
+		const struct kho_range *x = &rm->r[k];
+		u64 at = x->start > min ? x->start : min;
+
+		if (x->kind != KHO_KIND_SCRATCH || at >= x->end)
+			continue;
+		at = (at + align - 1) & ~(align - 1);
+		if (at < x->start || at >= x->end || x->end - at < size)
+			continue;
+		*phys = at;
+		return kho_rmap_carve(rm, at, at + size, kind, label);
+	}
+	return -KHO_E_NOSPC;
+}
+
+u64 kho_rmap_total(const struct kho_rmap *rm, unsigned int kind)
+{
+	u64 t = 0;
+
+	for (unsigned int k = 0; k < rm->nr; k++)
+		if (rm->r[k].kind == kind)
+			t += rm->r[k].end - rm->r[k].start;
+	return t;
+}
+
+unsigned int kho_rmap_overlap_kind(const struct kho_rmap *rm, u64 start, u64 end)
+{
+	unsigned int k = kho_rmap_lower_bound(rm, start);
+
+	return k < rm->nr && rm->r[k].start < end ? rm->r[k].kind : 0;
+}
+
+int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+		     const char *label)
+{
+	if (bad_range(start, end, kind))
+		return -KHO_E_INVAL;
+	if (kho_rmap_overlap_kind(rm, start, end))
+		return -KHO_E_OVERLAP;
+	return kho_rmap_add(rm, start, end, kind, label);
+}
+
+int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
+{
+	if (bad_range(start, end, kind))
+		return -KHO_E_INVAL;
+	if (rm->nr == rm->cap)
+		return -KHO_E_NOSPC;
+	cut_kind(rm, start, end, kind);
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/* Facts that differ between the released KHO ABIs. */
+#include <kho/err.h>
+#include <kho/version.h>
+#include <string.h>
+
+static const char *const names[KHO_ABI_COUNT] = {
+	[KHO_ABI_AUTO] = "auto",     [KHO_ABI_V1_512] = "v1-512", [KHO_ABI_V1_4K] = "v1-4k",
+	[KHO_ABI_V1_4K_NZ] = "v1-4k-nz", [KHO_ABI_V3] = "v3",     [KHO_ABI_V4] = "v4",
+};
+
+const char *kho_abi_name(enum kho_abi abi)
+{
+	return (unsigned int)abi < KHO_ABI_COUNT ? names[abi] : "?";
+}
+
+int kho_abi_parse(const char *name)
+{
+	for (int i = 0; i < KHO_ABI_COUNT; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -KHO_E_INVAL;
+}
+
+const char *kho_abi_compatible(enum kho_abi abi)
+{
+	if (kho_abi_is_v1(abi))
+		return KHO_FDT_COMPATIBLE_V1;
+	return abi == KHO_ABI_V3 ? KHO_FDT_COMPATIBLE_V3 : KHO_FDT_COMPATIBLE_V4;
+}
+
+unsigned int kho_abi_bitmap_bytes(enum kho_abi abi)
+{
+	if (abi == KHO_ABI_V1_512)
+		return KHO_V1_BITMAP_BYTES_512;
+	return kho_abi_is_v1(abi) ? KHO_V1_BITMAP_BYTES_4K : 0;
+}
+
+unsigned int kho_abi_max_order(enum kho_abi abi, unsigned int page_shift)
+{
+	if (kho_abi_is_v1(abi))
+		return KHO_V1_MAX_ORDER;
+	if (abi == KHO_ABI_V3)
+		return KHO_V3_MAX_ORDER;
+	/* 7.2+ shift an unsigned long: any order whose block still fits 64 bits. */
+	return 64 - page_shift - 1;
+}
+
+u64 kho_abi_scratch_align(enum kho_abi abi, unsigned int page_shift)
+{
+	return abi == KHO_ABI_V4 ? KHO_SCRATCH_ALIGN(page_shift)
+				 : KHO_SCRATCH_ALIGN_V1(page_shift);
+}

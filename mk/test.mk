@@ -1,0 +1,20 @@
+# Host unit tests (cmocka) and khotool tests.
+UNIT_DIR := test/py-free/unit
+UNIT_SUPPORT := $(UNIT_DIR)/sim.c
+UNIT_TESTS := $(patsubst $(UNIT_DIR)/%.c,$(BUILD)/host/test/%,$(sort $(wildcard $(UNIT_DIR)/test_*.c)))
+
+$(BUILD)/host/test/%: $(BUILD)/host/obj/$(UNIT_DIR)/%.o \
+		$(patsubst %.c,$(BUILD)/host/obj/%.o,$(UNIT_SUPPORT)) $(HOST_LIBS)
+	@mkdir -p $(@D)
+	$(CC_host) $(CFLAGS_host) -o $@ $^ -lcmocka
+
+.PHONY: unit-check tool-check
+unit-check: $(UNIT_TESTS)
+	@fail=0; for t in $(UNIT_TESTS); do \
+		echo "== $$t"; $$t || fail=1; \
+	done; exit $$fail
+
+tool-check: $(BUILD)/host/khotool
+	@fail=0; for t in $(sort $(wildcard test/py-free/tool/*.sh)); do \
+		echo "== $$t"; BUILD=$(BUILD) sh $$t || fail=1; \
+	done; exit $$fail

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Download one Debian binary package from a suite that is NOT in the system's apt
+# sources (e.g. trixie-backports), using an isolated apt configuration that can only
+# download. The system's sources, lists and package state are never touched.
+#
+#   scripts/debfetch.sh SUITE PACKAGE [ARCH]   -> prints the path of the .deb
+#
+# Packages land in $KHOFW_CACHE/debs (default ~/.cache/khofw/debs) and are reused.
+set -eu
+suite=$1 pkg=$2 arch=${3:-}
+cache=${KHOFW_CACHE:-$HOME/.cache/khofw}
+D=$cache/apt-$suite
+out=$cache/debs
+mkdir -p "$D/parts" "$D/lists/partial" "$D/cache/archives/partial" "$out"
+
+hit=$(ls "$out/${pkg}_"*${arch:+_$arch}.deb 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
+
+cat > "$D/parts/x.sources" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: $suite
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+
+apt_iso() {
+	apt-get -q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$D/parts" \
+		-o Dir::State::Lists="$D/lists" -o Dir::Cache="$D/cache" \
+		-o Dir::State::Status=/dev/null -o APT::Sandbox::User=root \
+		${arch:+-o APT::Architectures::=$arch} "$@"
+}
+# Refresh the isolated index at most once a day.
+stamp=$D/lists/.stamp
+if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]; then
+	apt_iso update >&2
+	touch "$stamp"
+fi
+cd "$out"
+apt_iso download "$pkg${arch:+:$arch}" >&2
+ls "$out/${pkg}_"*${arch:+_$arch}.deb | sort -V | tail -n 1
