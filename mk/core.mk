@@ -72,4 +72,4 @@ size-arm:
 		awk '{printf "libfdt  thumb2   text %6d  data %5d  bss %5d  total %6d\n",$$1,$$2,$$3,$$4}'
 .PHONY: size-aarch64 size-arm
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)

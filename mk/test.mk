@@ -18,3 +18,9 @@ tool-check: $(BUILD)/host/khotool
 	@fail=0; for t in $(sort $(wildcard test/py-free/tool/*.sh)); do \
 		echo "== $$t"; BUILD=$(BUILD) sh $$t || fail=1; \
 	done; exit $$fail
+
+# Formatting: clang-format over our own C (libfdt is not ours and not here).
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h')
+.PHONY: format-check
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format: ok"

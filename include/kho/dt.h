@@ -96,4 +96,16 @@ struct kho_resmem {
 int kho_dt_for_each_resmem(const void *dt,
 			   int (*fn)(void *arg, const struct kho_resmem *r), void *arg);
 
+
+
+struct kho_rmap;
+
+/*
+ * Record every placed region of /reserved-memory and /memreserve/ in rm: no-map as
+ * KHO_KIND_NOMAP, reusable shared-dma-pool as KHO_KIND_CMA, the rest as
+ * KHO_KIND_RESERVED (label: node name). Size-only nodes are not placed yet and are
+ * skipped. Returns the number recorded, or the walk's and kho_rmap_add()'s errors.
+ */
+int kho_dt_protect_resmem(const void *dt, struct kho_rmap *rm);
+
 #endif /* KHO_DT_H */

@@ -2,6 +2,7 @@
 /* OS device tree access for KHO: cells, /memory, /chosen, /reserved-memory. */
 #include <kho/dt.h>
 #include <kho/err.h>
+#include <kho/rmap.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -316,4 +317,37 @@ int kho_dt_for_each_resmem(const void *dt,
 			return err;
 	}
 	return x.count;
+}
+
+struct protect_ctx {
+	struct kho_rmap *rm;
+	int count;
+};
+
+static int protect_one(void *arg, const struct kho_resmem *r)
+{
+	struct protect_ctx *p = arg;
+	unsigned int kind = KHO_KIND_RESERVED;
+	int err;
+
+	if (r->base == KHO_RESMEM_DYNAMIC || !r->size)
+		return 0;
+	if (r->base + r->size < r->base)
+		return -KHO_E_WRAP;
+	if (r->flags & KHO_RESMEM_NO_MAP)
+		kind = KHO_KIND_NOMAP;
+	else if (r->flags & KHO_RESMEM_CMA)
+		kind = KHO_KIND_CMA;
+	err = kho_rmap_add(p->rm, r->base, r->base + r->size, kind, r->name);
+	if (!err)
+		p->count++;
+	return err;
+}
+
+int kho_dt_protect_resmem(const void *dt, struct kho_rmap *rm)
+{
+	struct protect_ctx p = { rm, 0 };
+	int err = kho_dt_for_each_resmem(dt, protect_one, &p);
+
+	return err < 0 ? err : p.count;
 }
