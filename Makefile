@@ -16,15 +16,18 @@ include mk/deps.mk
 include mk/libfdt.mk
 include mk/core.mk
 include mk/test.mk
--include mk/testbed.mk
+include mk/testbed.mk
+
+TESTBED_CHECK := testbed-check
+# The capture cross-check decodes with khotool: build it first.
+testbed-check: $(BUILD)/host/khotool
 
 check: unit-check tool-check $(TESTBED_CHECK)
 	@echo "make check: all passed"
 
-qemu:
-	@echo "make qemu will boot Linux 7.3 through the khofw AArch64 stage in QEMU"
-	@echo "with firmware-made KHO state. The stage is not built yet; today the"
-	@echo "QEMU test bed runs Linux -> Linux KHO: make testbed-check"
+qemu: testbed-check
+	@echo "make qemu: the khofw boot stage is not built yet; this ran the Linux -> Linux"
+	@echo "KHO test bed (kernel log in $(BUILD)/testbed/)."
 
 help:
 	@sed -n '2,7p' Makefile
