@@ -16,6 +16,7 @@ include mk/deps.mk
 include mk/libfdt.mk
 include mk/core.mk
 include mk/test.mk
+include mk/tooltest.mk
 include mk/testbed.mk
 
 TESTBED_CHECK := testbed-check

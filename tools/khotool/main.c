@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * khotool's entry point: pick the command from the table, parse the options every
+ * handover command shares (plus the command's own), and run it. A new command is
+ * one file defining a struct khotool_cmd and one line in cmds[].
+ */
+#include "khotool.h"
+#include <getopt.h>
+#include <kho/err.h>
+#include <kho/version.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct khotool_cmd *const cmds[] = {
+	&khotool_cmd_show,
+	&khotool_cmd_check,
+};
+
+#define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static const char tool_manual[] =
+	"NAME\n"
+	"    khotool - inspect and check a Linux KHO (Kexec HandOver) handover\n"
+	"\n"
+	"SYNOPSIS\n"
+	"    khotool <command> --dtb FILE --ram FILE@ADDR [--ram ...] [options]\n"
+	"    khotool <command> --help\n"
+	"    khotool --help\n"
+	"\n"
+	"DESCRIPTION\n"
+	"    khotool reads a KHO handover the way a receiving kernel or firmware would:\n"
+	"    from the OS device tree whose /chosen points at it and from dumps of RAM.\n"
+	"    Every pointer is checked against RAM and against the files before it is\n"
+	"    read; nothing is written.\n"
+	"\n"
+	"COMMANDS\n";
+
+static const char tool_manual_end[] =
+	"\n"
+	"    Run 'khotool <command> --help' for a command's inputs and output.\n"
+	"\n"
+	"EXIT STATUS\n"
+	"    0   success\n"
+	"    1   the handover is invalid (the error and the failing stage on stderr)\n"
+	"    2   usage error, or an input file is missing, unreadable or malformed\n";
+
+const char khotool_input_manual[] =
+	"INPUT OPTIONS\n"
+	"    --dtb FILE\n"
+	"        The OS device tree blob. Its /chosen linux,kho-fdt and\n"
+	"        linux,kho-scratch point at the handover; its /memory nodes give\n"
+	"        the RAM banks.\n"
+	"\n"
+	"    --ram FILE@ADDR\n"
+	"        FILE holds raw RAM starting at physical address ADDR (hex with 0x, or\n"
+	"        decimal). Give it once per dump, at most 32 times; dumps must not\n"
+	"        overlap. The last '@' separates FILE from ADDR. A dump may be partial:\n"
+	"        the files are only what can be read, RAM is what /memory says. If the\n"
+	"        DT has no /memory, the files are taken as the RAM. Files are mapped\n"
+	"        read-only, so dumps of many GiB cost no copy.\n"
+	"\n"
+	"    --abi auto|v1-512|v1-4k|v1-4k-nz|v3|v4\n"
+	"        The ABI to expect. auto (default) follows the root compatible and, for\n"
+	"        kho-v1, guesses the bitmap size from the bitmaps' alignment: a list\n"
+	"        whose 512-byte bitmaps all happen to be page aligned reads as v1-4k,\n"
+	"        so name the ABI for a dump from a known kernel.\n"
+	"        v1-512: Linux 6.16-6.17.8; v1-4k: 6.17.9-6.18; v1-4k-nz: 6.19-7.0;\n"
+	"        v3: 7.1; v4: 7.2-7.3. A named ABI whose compatible differs fails.\n"
+	"\n"
+	"    --page-size 4k|16k|64k\n"
+	"        Page size of the kernels (default 4k). kho-v1 exists only with 4k.\n"
+	"\n"
+	"    --help\n"
+	"        Print this manual and exit 0.\n"
+	"\n";
+
+void khotool_err(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "khotool: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void print_tool_manual(void)
+{
+	fputs(tool_manual, stdout);
+	for (size_t i = 0; i < NR_CMDS; i++)
+		printf("    %-7s %s\n", cmds[i]->name, cmds[i]->summary);
+	fputs(tool_manual_end, stdout);
+}
+
+static void print_cmd_manual(const struct khotool_cmd *cmd)
+{
+	fputs(cmd->manual, stdout);
+	fputs(khotool_input_manual, stdout);
+	fputs(cmd->manual_end, stdout);
+}
+
+static int usage_error(const char *cmd)
+{
+	fprintf(stderr, "Try 'khotool %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
+	return KHOTOOL_EXIT_USAGE;
+}
+
+static const struct khotool_cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < NR_CMDS; i++)
+		if (!strcmp(cmds[i]->name, name))
+			return cmds[i];
+	return NULL;
+}
+
+enum { OPT_DTB = 1, OPT_RAM, OPT_ABI, OPT_PAGE_SIZE, OPT_JSON, OPT_HELP };
+
+static const struct option long_opts[] = {
+	{"dtb", required_argument, NULL, OPT_DTB},
+	{"ram", required_argument, NULL, OPT_RAM},
+	{"abi", required_argument, NULL, OPT_ABI},
+	{"page-size", required_argument, NULL, OPT_PAGE_SIZE},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_page_size(const char *s, unsigned int *shift)
+{
+	static const struct {
+		const char *name;
+		const char *bytes;
+		unsigned int shift;
+	} sizes[] = {
+		{"4k", "4096", 12},
+		{"16k", "16384", 14},
+		{"64k", "65536", 16},
+	};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (!strcasecmp(s, sizes[i].name) || !strcmp(s, sizes[i].bytes)) {
+			*shift = sizes[i].shift;
+			return 0;
+		}
+	return -1;
+}
+
+static int add_ram(const char *cmd, struct khotool_opts *o, const char *arg)
+{
+	if (o->nr_ram == KHOTOOL_MAX_RAM) {
+		khotool_err(cmd, "--ram given more than %u times", KHOTOOL_MAX_RAM);
+		return -1;
+	}
+	if (khotool_parse_ram(cmd, arg, &o->ram[o->nr_ram]))
+		return -1;
+	o->nr_ram++;
+	return 0;
+}
+
+/* One option: 0 to go on, 1 for --help, -1 for a usage error (already printed). */
+static int take_opt(const struct khotool_cmd *cmd, struct khotool_opts *o, int c)
+{
+	int abi;
+
+	switch (c) {
+	case OPT_DTB:
+		o->dtb = optarg;
+		return 0;
+	case OPT_RAM:
+		return add_ram(cmd->name, o, optarg);
+	case OPT_ABI:
+		abi = kho_abi_parse(optarg);
+		if (abi < 0)
+			khotool_err(cmd->name,
+				    "--abi %s: not one of auto, v1-512, v1-4k, "
+				    "v1-4k-nz, v3, v4",
+				    optarg);
+		o->abi = abi < 0 ? o->abi : (enum kho_abi)abi;
+		return abi < 0 ? -1 : 0;
+	case OPT_PAGE_SIZE:
+		if (!parse_page_size(optarg, &o->page_shift))
+			return 0;
+		khotool_err(cmd->name, "--page-size %s: not one of 4k, 16k, 64k", optarg);
+		return -1;
+	case OPT_JSON:
+		if (cmd->extra_opts & KHOTOOL_OPT_JSON) {
+			o->json = 1;
+			return 0;
+		}
+		khotool_err(cmd->name, "--json is not an option of this command");
+		return -1;
+	case OPT_HELP:
+		return 1;
+	default:
+		return -1;
+	}
+}
+
+static int missing_inputs(const struct khotool_cmd *cmd, const struct khotool_opts *o)
+{
+	if (!o->dtb)
+		khotool_err(cmd->name, "--dtb FILE is required");
+	else if (!o->nr_ram)
+		khotool_err(cmd->name, "at least one --ram FILE@ADDR is required");
+	return !o->dtb || !o->nr_ram;
+}
+
+/* Parse argv (argv[0] is the command name). 0 to run, 1 for --help, -1 on error. */
+static int parse_opts(const struct khotool_cmd *cmd, int argc, char **argv,
+		      struct khotool_opts *o)
+{
+	int c, r;
+
+	memset(o, 0, sizeof(*o));
+	o->abi = KHO_ABI_AUTO;
+	o->page_shift = 12;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+		if (c == ':' || c == '?') {
+			khotool_err(cmd->name, "%s '%s'",
+				    c == ':' ? "missing value for" : "unknown option",
+				    argv[optind - 1]);
+			return -1;
+		}
+		r = take_opt(cmd, o, c);
+		if (r)
+			return r;
+	}
+	if (optind < argc) {
+		khotool_err(cmd->name, "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return missing_inputs(cmd, o) ? -1 : 0;
+}
+
+static void free_opts(struct khotool_opts *o)
+{
+	for (unsigned int i = 0; i < o->nr_ram; i++)
+		free(o->ram[i].path);
+}
+
+static int run(const struct khotool_cmd *cmd, int argc, char **argv)
+{
+	struct khotool_opts o;
+	int r = parse_opts(cmd, argc, argv, &o), status;
+
+	if (r > 0) {
+		print_cmd_manual(cmd);
+		status = KHOTOOL_EXIT_OK;
+	} else if (r < 0) {
+		status = usage_error(cmd->name);
+	} else {
+		status = cmd->run(cmd, &o);
+	}
+	free_opts(&o);
+	return status;
+}
+
+static int is_help(const char *s)
+{
+	return !strcmp(s, "--help") || !strcmp(s, "-h") || !strcmp(s, "help");
+}
+
+static int unknown_cmd(const char *name)
+{
+	khotool_err(NULL, "unknown command '%s'", name);
+	return usage_error(NULL);
+}
+
+int main(int argc, char **argv)
+{
+	const struct khotool_cmd *cmd;
+
+	if (argc < 2) {
+		khotool_err(NULL, "no command given");
+		return usage_error(NULL);
+	}
+	if (is_help(argv[1]) && argc <= 3) {
+		if (argc == 2) {
+			print_tool_manual();
+			return KHOTOOL_EXIT_OK;
+		}
+		cmd = find_cmd(argv[2]);
+		if (!cmd)
+			return unknown_cmd(argv[2]);
+		print_cmd_manual(cmd);
+		return KHOTOOL_EXIT_OK;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd)
+		return unknown_cmd(argv[1]);
+	return run(cmd, argc - 1, argv + 1);
+}
