@@ -254,21 +254,33 @@ struct protect_ctx {
 	u64 bytes;
 };
 
-/* A preserved block may cover the KHO FDT or a blob recorded as meta before. */
+/* Does any range of kind overlap [start, end)? Not only the first one. */
+static int overlaps_kind(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
+{
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++)
+		if (rm->r[k].kind == kind)
+			return 1;
+	return 0;
+}
+
+/*
+ * A preserved block may cover the KHO FDT or a blob recorded as meta before, and
+ * may overlap other preserved blocks (orders are not deduplicated), in any order.
+ */
 static int protect_block(void *arg, u64 phys, u64 size, unsigned int order)
 {
 	struct protect_ctx *c = arg;
+	u64 end = phys + size;
 	int err;
 
 	(void)order;
 	c->bytes += size;
-	err = kho_rmap_add(c->rm, phys, phys + size, KHO_KIND_PRESERVED, NULL);
-	if (err == -KHO_E_OVERLAP &&
-	    kho_rmap_overlap_kind(c->rm, phys, phys + size) == KHO_KIND_META)
-		err = kho_rmap_carve_from(c->rm, phys, phys + size, KHO_KIND_PRESERVED, NULL,
+	err = kho_rmap_add(c->rm, phys, end, KHO_KIND_PRESERVED, NULL);
+	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_META))
+		err = kho_rmap_carve_from(c->rm, phys, end, KHO_KIND_PRESERVED, NULL,
 					  KHO_KIND_META);
-	if (err == -KHO_E_OVERLAP &&
-	    kho_rmap_overlap_kind(c->rm, phys, phys + size) == KHO_KIND_FIRMWARE)
+	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_FIRMWARE))
 		err = -KHO_E_PROTECTED;
 	return err;
 }
@@ -312,7 +324,7 @@ static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
 	int err = kho_rmap_carve(rm, phys, phys + len, KHO_KIND_META, label);
 
 	if (err == -KHO_E_OVERLAP &&
-	    kho_rmap_overlap_kind(rm, phys, phys + len) == KHO_KIND_FIRMWARE)
+	    overlaps_kind(rm, phys, phys + len, KHO_KIND_FIRMWARE))
 		err = -KHO_E_PROTECTED;
 	return err;
 }

@@ -33,17 +33,35 @@ static u64 page_size(const struct kho_out *out)
 	return (u64)1 << out->page_shift;
 }
 
+/*
+ * May [start, end) join the preserved ranges of rm? Preserved memory may overlap
+ * itself; anything else is -KHO_E_OVERLAP, and firmware anywhere in the range
+ * -KHO_E_PROTECTED (not only when it is the first range met).
+ */
+static int rm_conflict(const struct kho_rmap *rm, u64 start, u64 end)
+{
+	int err = 0;
+
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++) {
+		if (rm->r[k].kind == KHO_KIND_FIRMWARE)
+			return -KHO_E_PROTECTED;
+		if (rm->r[k].kind != KHO_KIND_PRESERVED || rm->r[k].label)
+			err = -KHO_E_OVERLAP;
+	}
+	return err;
+}
+
 static int rm_add_preserved(struct kho_out *out, u64 phys, u64 size)
 {
 	int err;
 
 	if (!out->rm)
 		return 0;
-	err = kho_rmap_add(out->rm, phys, phys + size, KHO_KIND_PRESERVED, NULL);
-	if (err == -KHO_E_OVERLAP &&
-	    kho_rmap_overlap_kind(out->rm, phys, phys + size) == KHO_KIND_FIRMWARE)
-		err = -KHO_E_PROTECTED;
-	return err;
+	err = rm_conflict(out->rm, phys, phys + size);
+	if (err)
+		return err;
+	return kho_rmap_add(out->rm, phys, phys + size, KHO_KIND_PRESERVED, NULL);
 }
 
 static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
@@ -90,6 +108,33 @@ int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 	return err;
 }
 
+/* The checks kho_out_preserve() makes before it touches the map or rm. */
+static int preserve_check(const struct kho_out *out, u64 phys, unsigned int order)
+{
+	u64 size = page_size(out) << order;
+	int err;
+
+	if (order > kho_abi_max_order(out->abi, out->page_shift))
+		return -KHO_E_ORDER;
+	err = kho_mem_check_ram(out->mem, phys, size);
+	if (!err && out->rm)
+		err = rm_conflict(out->rm, phys, phys + size);
+	return err;
+}
+
+static int range_check(const struct kho_out *out, u64 pfn, u64 end)
+{
+	int err = 0;
+
+	for (u64 at = pfn; !err && at < end;) {
+		unsigned int order = kho_split_order(at, end);
+
+		err = preserve_check(out, at << out->page_shift, order);
+		at += (u64)1 << order;
+	}
+	return err;
+}
+
 int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 {
 	u64 pfn = phys >> out->page_shift, end, at;
@@ -100,6 +145,13 @@ int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 	if (phys + size < phys)
 		return -KHO_E_WRAP;
 	end = (phys + size) >> out->page_shift;
+	/*
+	 * Check every block first: the unwind below cannot tell a block this call
+	 * set from the same block preserved by an earlier call, and would drop both.
+	 */
+	err = range_check(out, pfn, end);
+	if (err)
+		return err;
 	for (at = pfn; at < end; count++) {
 		unsigned int order = kho_split_order(at, end);
 
@@ -136,6 +188,27 @@ static void *blob_page(struct kho_out *out, u64 *phys, int *err)
 		return NULL;
 	memset(p, 0, page_size(out));
 	return p;
+}
+
+/* The blob page at *slot, made on first use; *slot stays 0 if that fails. */
+static int blob_slot(struct kho_out *out, u64 *slot)
+{
+	u64 phys;
+	int err;
+
+	if (*slot)
+		return 0;
+	if (!blob_page(out, &phys, &err))
+		return err;
+	*slot = phys;
+	return 0;
+}
+
+/* Unpreserve a blob page no entry uses yet: a failed first call preserves nothing. */
+static void drop_blob(struct kho_out *out, u64 *slot)
+{
+	kho_out_unpreserve(out, *slot, 0);
+	*slot = 0;
 }
 
 static int put_u64_prop(void *fdt, int node, const char *name, u64 v)
@@ -246,11 +319,15 @@ int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 si
 
 	if (err)
 		return err;
-	if (!out->memblock_phys && !blob_page(out, &out->memblock_phys, &err))
+	err = blob_slot(out, &out->memblock_phys);
+	if (err)
 		return err;
 	err = kho_out_preserve_range(out, start, size);
-	if (err < 0)
+	if (err < 0) {
+		if (!out->nr_resmem)
+			drop_blob(out, &out->memblock_phys);
 		return err;
+	}
 	r = &out->resmem[out->nr_resmem++];
 	memcpy(r->name, name, strlen(name) + 1);
 	r->start = start;
@@ -298,17 +375,20 @@ int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int de
 	if (out->nr_dma >= KHO_OUT_MAX_DMA ||
 	    (out->nr_dma + 1) * sizeof(*e) > page_size(out))
 		return -KHO_E_NOSPC;
-	if (!out->dma_phys && !blob_page(out, &out->dma_phys, &err))
-		return err;
 	order = kho_get_order(size, out->page_shift);
 	err = kho_out_preserve(out, phys, order);
 	if (err)
 		return err;
-	e = kho_mem_ptr(out->mem, out->dma_phys + out->nr_dma * sizeof(*e), sizeof(*e), &err);
+	err = blob_slot(out, &out->dma_phys);
+	e = err ? NULL
+		: kho_mem_ptr(out->mem, out->dma_phys + out->nr_dma * sizeof(*e),
+			      sizeof(*e), &err);
 	if (e)
 		err = set_blob(out, DMA_BLOB_NAME, out->dma_phys, (out->nr_dma + 1) * sizeof(*e));
 	if (err) {
 		kho_out_unpreserve(out, phys, order);
+		if (!out->nr_dma && out->dma_phys)
+			drop_blob(out, &out->dma_phys);
 		return err;
 	}
 	memset(e, 0, sizeof(*e));

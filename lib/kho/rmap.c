@@ -275,11 +275,19 @@ int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	return kho_rmap_add(rm, start, end, kind, label);
 }
 
+/* Would taking [start, end) out of kind split one range in two? */
+static int needs_split(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
+{
+	const struct kho_range *x = kho_rmap_find(rm, start);
+
+	return x && x->kind == kind && x->start < start && x->end > end;
+}
+
 int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 {
 	if (bad_range(start, end, kind))
 		return -KHO_E_INVAL;
-	if (rm->nr == rm->cap)
+	if (rm->nr == rm->cap && needs_split(rm, start, end, kind))
 		return -KHO_E_NOSPC;
 	cut_kind(rm, start, end, kind);
 	return 0;
