@@ -280,6 +280,10 @@ static int protect_block(void *arg, u64 phys, u64 size, unsigned int order)
 	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_META))
 		err = kho_rmap_carve_from(c->rm, phys, end, KHO_KIND_PRESERVED, NULL,
 					  KHO_KIND_META);
+	/* The producer may preserve map pages too: they stay protected either way. */
+	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_MAP))
+		err = kho_rmap_carve_from(c->rm, phys, end, KHO_KIND_PRESERVED, NULL,
+					  KHO_KIND_MAP);
 	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_FIRMWARE))
 		err = -KHO_E_PROTECTED;
 	return err;

@@ -108,6 +108,15 @@ int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 	return err;
 }
 
+/* The kernel's greedy split, capped at the largest order this ABI takes. */
+static unsigned int range_order(const struct kho_out *out, u64 pfn, u64 end)
+{
+	unsigned int order = kho_split_order(pfn, end);
+	unsigned int max = kho_abi_max_order(out->abi, out->page_shift);
+
+	return order < max ? order : max;
+}
+
 /* The checks kho_out_preserve() makes before it touches the map or rm. */
 static int preserve_check(const struct kho_out *out, u64 phys, unsigned int order)
 {
@@ -127,7 +136,7 @@ static int range_check(const struct kho_out *out, u64 pfn, u64 end)
 	int err = 0;
 
 	for (u64 at = pfn; !err && at < end;) {
-		unsigned int order = kho_split_order(at, end);
+		unsigned int order = range_order(out, at, end);
 
 		err = preserve_check(out, at << out->page_shift, order);
 		at += (u64)1 << order;
@@ -153,7 +162,7 @@ int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 	if (err)
 		return err;
 	for (at = pfn; at < end; count++) {
-		unsigned int order = kho_split_order(at, end);
+		unsigned int order = range_order(out, at, end);
 
 		err = kho_out_preserve(out, at << out->page_shift, order);
 		if (err)
@@ -164,7 +173,7 @@ int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 		return count;
 	/* Unwind: no half-preserved range. */
 	for (u64 p = pfn; p < at;) {
-		unsigned int order = kho_split_order(p, end);
+		unsigned int order = range_order(out, p, end);
 		kho_out_unpreserve(out, p << out->page_shift, order);
 		p += (u64)1 << order;
 	}
@@ -296,7 +305,8 @@ static int build_memblock(struct kho_out *out, void *page)
 		if (!err)
 			err = put_u64_prop(page, node, "size", r->size);
 	}
-	return err ? -KHO_E_FDT : 0;
+	/* blob-size is the packed FDT, as Linux's sequential writer leaves it. */
+	return err || fdt_pack(page) ? -KHO_E_FDT : 0;
 }
 
 static int resmem_args_ok(const struct kho_out *out, const char *name)

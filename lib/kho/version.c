@@ -42,8 +42,11 @@ unsigned int kho_abi_max_order(enum kho_abi abi, unsigned int page_shift)
 		return KHO_V1_MAX_ORDER;
 	if (abi == KHO_ABI_V3)
 		return KHO_V3_MAX_ORDER;
-	/* 7.2+ shift an unsigned long: any order whose block still fits 64 bits. */
-	return 64 - page_shift - 1;
+	/*
+	 * 7.2+ shift an unsigned long. The radix key also needs its order bit above
+	 * the leaf bits (64 - p - order >= p + 3): 37 with 4 KiB pages.
+	 */
+	return 64 - 2 * page_shift - 3;
 }
 
 u64 kho_abi_scratch_align(enum kho_abi abi, unsigned int page_shift)

@@ -30,7 +30,11 @@ const void *kho_walk_map_page(struct kho_walk *w, u64 phys, u64 len, u64 align, 
 		return NULL;
 	if (w->seen) {
 		e = kho_rmap_add_new(w->seen, phys, phys + len, KHO_KIND_MAP, NULL);
-		if (e == -KHO_E_OVERLAP)
+		/* A map page the producer also preserved is odd but valid (Linux accepts it). */
+		if (e == -KHO_E_OVERLAP &&
+		    kho_rmap_covered(w->seen, phys, phys + len, KHO_KIND_PRESERVED))
+			e = 0;
+		else if (e == -KHO_E_OVERLAP)
 			e = conflict_err(w->seen, phys, phys + len);
 		if (e) {
 			*err = e;

@@ -317,6 +317,32 @@ static void test_radix_overlapping_orders_over_fdt_page(void **state)
 	consume_expect(v, KHO_ABI_V4, want, N(want));
 }
 
+static void test_radix_map_page_also_preserved(void **state)
+{
+	struct vec *v = *state;
+	u64 root = 0;
+	struct sim_span want[2];
+
+	/*
+	 * A producer that also preserves its own root page leaks it, but Linux
+	 * accepts the handover (ABI notes 7.4): so must firmware.
+	 */
+	sim_radix_add(&v->s, &v->a, &root, SIM_FDT, 0);
+	sim_radix_add(&v->s, &v->a, &root, root, 0);
+	sim_kho_fdt(&v->s, SIM_FDT, 0x1000, "kho-v4", 1, root);
+	hand_chosen(v);
+	want[0].start = SIM_FDT < root ? SIM_FDT : root;
+	want[0].end = want[0].start + 0x1000;
+	want[1].start = SIM_FDT < root ? root : SIM_FDT;
+	want[1].end = want[1].start + 0x1000;
+	if (want[0].end == want[1].start) {
+		want[0].end = want[1].end;
+		consume_expect(v, KHO_ABI_V4, want, 1);
+	} else {
+		consume_expect(v, KHO_ABI_V4, want, 2);
+	}
+}
+
 /* ------------------------------- sub-blob nodes ----------------------------- */
 
 struct blob_list {
@@ -660,6 +686,7 @@ int main(void)
 		T(test_radix_auto_resolves_compatible),
 		T(test_radix_tree_helper_matches_hand_slots),
 		T(test_radix_overlapping_orders_over_fdt_page),
+	T(test_radix_map_page_also_preserved),
 		T(test_v4_blob_nodes),
 		T(test_v1_blob_is_sub_fdt),
 		T(test_out_fdt_header_compat_and_map),
