@@ -23,7 +23,7 @@ TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
 testbed-check: $(BUILD)/host/khotool
 
-check: unit-check tool-check $(TESTBED_CHECK)
+check: format-check unit-check tool-check size $(TESTBED_CHECK)
 	@echo "make check: all passed"
 
 qemu: testbed-check

@@ -28,9 +28,9 @@ typedef uint64_t u64;
 #define KHO_FDT_COMPATIBLE_V4 "kho-v4"
 
 #define KHO_FDT_MEMORY_MAP_PROP_NAME "preserved-memory-map"
-#define KHO_V1_SUB_TREE_PROP_NAME "fdt"                 /* kho-v1: u64 phys of a sub-FDT */
-#define KHO_SUB_TREE_PROP_NAME "preserved-data"         /* kho-v3/v4: u64 phys */
-#define KHO_SUB_TREE_SIZE_PROP_NAME "blob-size"         /* kho-v3/v4: u64 bytes */
+#define KHO_V1_SUB_TREE_PROP_NAME "fdt"		/* kho-v1: u64 phys of a sub-FDT */
+#define KHO_SUB_TREE_PROP_NAME "preserved-data" /* kho-v3/v4: u64 phys */
+#define KHO_SUB_TREE_SIZE_PROP_NAME "blob-size" /* kho-v3/v4: u64 bytes */
 
 /* /chosen properties of the OS DT (big-endian <address size> pairs). */
 #define KHO_CHOSEN_FDT_PROP "linux,kho-fdt"
@@ -64,18 +64,18 @@ typedef uint64_t u64;
 #define KHO_V1_PAGE_SIZE 4096u
 
 struct khoser_mem_chunk_hdr {
-	u64 next;      /* phys of the next chunk page, 0 = end */
-	u32 order;     /* page order of every entry in this chunk */
-	u32 num_elms;  /* valid entries that follow */
+	u64 next;     /* phys of the next chunk page, 0 = end */
+	u32 order;    /* page order of every entry in this chunk */
+	u32 num_elms; /* valid entries that follow */
 };
 
 struct khoser_mem_bitmap_ptr {
 	u64 phys_start; /* phys covered by bit 0 */
-	u64 bitmap;     /* phys of the bitmap */
+	u64 bitmap;	/* phys of the bitmap */
 };
 
-#define KHOSER_BITMAP_SIZE                                                   \
-	((KHO_V1_PAGE_SIZE - sizeof(struct khoser_mem_chunk_hdr)) /            \
+#define KHOSER_BITMAP_SIZE                                                               \
+	((KHO_V1_PAGE_SIZE - sizeof(struct khoser_mem_chunk_hdr)) /                      \
 	 sizeof(struct khoser_mem_bitmap_ptr))
 
 struct khoser_mem_chunk {
@@ -95,11 +95,12 @@ struct khoser_mem_chunk {
 
 /* Per page shift p: key width 64-p+1, table 2^(p-3) entries, leaf 2^(p+3) bits. */
 #define KHO_RADIX_KEY_WIDTH(p) (64u - (p) + 1u)
-#define KHO_TABLE_SIZE_LOG2(p) ((p) - 3u)
+#define KHO_TABLE_SIZE_LOG2(p) ((p)-3u)
 #define KHO_BITMAP_SIZE_LOG2(p) ((p) + 3u)
-#define KHO_TREE_MAX_DEPTH(p)                                                \
-	((KHO_RADIX_KEY_WIDTH(p) - KHO_BITMAP_SIZE_LOG2(p) +                   \
-	  KHO_TABLE_SIZE_LOG2(p) - 1u) / KHO_TABLE_SIZE_LOG2(p) + 1u)
+#define KHO_TREE_MAX_DEPTH(p)                                                            \
+	((KHO_RADIX_KEY_WIDTH(p) - KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) -    \
+	  1u) / KHO_TABLE_SIZE_LOG2(p) +                                                 \
+	 1u)
 
 /* 4 KiB pages: 53-bit keys, 512-entry tables, 32768-bit leaves, 6 levels. */
 struct kho_radix_node {
@@ -150,7 +151,7 @@ struct __attribute__((packed)) kho_kexec_metadata {
 struct __attribute__((packed)) dma_alloc_ser {
 	u64 page_phys;
 	u64 size;
-	u64 attrs;          /* DMA_ATTR_* of the allocation */
+	u64 attrs;	    /* DMA_ATTR_* of the allocation */
 	u8 force_decrypted; /* memory was force-decrypted in the previous kernel */
 	u8 padding[7];
 };
@@ -197,8 +198,10 @@ _Static_assert(sizeof(struct kho_radix_leaf) == 4096, "leaf is a page");
 _Static_assert(KHO_RADIX_KEY_WIDTH(12) == 53 && KHO_TREE_MAX_DEPTH(12) == 6, "4K radix");
 _Static_assert(KHO_RADIX_KEY_WIDTH(14) == 51 && KHO_TREE_MAX_DEPTH(14) == 5, "16K radix");
 _Static_assert(KHO_RADIX_KEY_WIDTH(16) == 49 && KHO_TREE_MAX_DEPTH(16) == 4, "64K radix");
-_Static_assert(KHO_TABLE_SIZE_LOG2(12) == 9 && KHO_BITMAP_SIZE_LOG2(12) == 15, "4K sizes");
-_Static_assert(KHO_TABLE_SIZE_LOG2(16) == 13 && KHO_BITMAP_SIZE_LOG2(16) == 19, "64K sizes");
+_Static_assert(KHO_TABLE_SIZE_LOG2(12) == 9 && KHO_BITMAP_SIZE_LOG2(12) == 15,
+	       "4K sizes");
+_Static_assert(KHO_TABLE_SIZE_LOG2(16) == 13 && KHO_BITMAP_SIZE_LOG2(16) == 19,
+	       "64K sizes");
 _Static_assert(KHO_SCRATCH_ALIGN(12) == 4u << 20, "4 MiB scratch alignment");
 _Static_assert(KHO_SCRATCH_ALIGN(14) == 32u << 20, "32 MiB scratch alignment");
 _Static_assert(KHO_SCRATCH_ALIGN(16) == 512u << 20, "512 MiB scratch alignment");

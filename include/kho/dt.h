@@ -16,7 +16,8 @@
  */
 int kho_fdt_check(const void *fdt, u64 len);
 
-/* Node #address-cells/#size-cells; missing ones default as Linux's early code does (1/1). */
+/* Node #address-cells/#size-cells; missing ones default as Linux's early code does (1/1).
+ */
 struct kho_cells {
 	int addr;
 	int size;
@@ -73,16 +74,16 @@ int kho_dt_clear_chosen(void *dt);
 
 /* One region of /reserved-memory or a /memreserve/ entry. */
 struct kho_resmem {
-	const char *name;  /* node name, or "memreserve" */
-	u64 base;          /* KHO_RESMEM_DYNAMIC for size-only nodes */
+	const char *name; /* node name, or "memreserve" */
+	u64 base;	  /* KHO_RESMEM_DYNAMIC for size-only nodes */
 	u64 size;
-	u64 align;         /* "alignment" of size-only nodes, else 0 */
+	u64 align; /* "alignment" of size-only nodes, else 0 */
 	unsigned int flags;
 };
 #define KHO_RESMEM_DYNAMIC (~(u64)0)
 #define KHO_RESMEM_NO_MAP 0x1u
 #define KHO_RESMEM_REUSABLE 0x2u
-#define KHO_RESMEM_CMA 0x4u        /* compatible "shared-dma-pool" and reusable */
+#define KHO_RESMEM_CMA 0x4u	    /* compatible "shared-dma-pool" and reusable */
 #define KHO_RESMEM_CMA_DEFAULT 0x8u /* linux,cma-default */
 #define KHO_RESMEM_MEMRESERVE 0x10u
 
@@ -95,8 +96,6 @@ struct kho_resmem {
  */
 int kho_dt_for_each_resmem(const void *dt,
 			   int (*fn)(void *arg, const struct kho_resmem *r), void *arg);
-
-
 
 struct kho_rmap;
 

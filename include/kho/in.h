@@ -20,12 +20,12 @@
 struct kho_in {
 	const struct kho_mem *mem;
 	unsigned int page_shift;
-	enum kho_abi abi;          /* resolved ABI */
-	struct kho_chosen ch;      /* where /chosen pointed */
-	const void *fdt;           /* the KHO FDT, readable */
+	enum kho_abi abi;		   /* resolved ABI */
+	struct kho_chosen ch;		   /* where /chosen pointed */
+	const void *fdt;		   /* the KHO FDT, readable */
 	const struct kho_scratch *scratch; /* the scratch array, readable */
 	u64 nr_scratch;
-	u64 map;                   /* preserved-memory-map value */
+	u64 map; /* preserved-memory-map value */
 };
 
 /*

@@ -16,8 +16,8 @@
 /* How to read a map, and what to do with what is found. */
 struct kho_walk {
 	const struct kho_mem *mem;
-	unsigned int page_shift;  /* 12, 14 or 16 (v1: 12 only) */
-	unsigned int max_order;   /* blocks above this order fail with -KHO_E_ORDER */
+	unsigned int page_shift; /* 12, 14 or 16 (v1: 12 only) */
+	unsigned int max_order;	 /* blocks above this order fail with -KHO_E_ORDER */
 	/*
 	 * Optional. Every map page (table, leaf, chunk, bitmap) is added here as
 	 * KHO_KIND_MAP before it is read; a page met twice fails with -KHO_E_CYCLE,
@@ -37,8 +37,8 @@ struct kho_walk {
 /* -------------------------------- radix tree -------------------------------- */
 
 /*
- * Key of a block of 2^order pages at phys: the order bit (64-p-order) OR phys >> (p+order).
- * Returns 0 if phys is not aligned to the block or the key would not fit.
+ * Key of a block of 2^order pages at phys: the order bit (64-p-order) OR phys >>
+ * (p+order). Returns 0 if phys is not aligned to the block or the key would not fit.
  */
 u64 kho_radix_encode(u64 phys, unsigned int order, unsigned int page_shift);
 
@@ -72,9 +72,8 @@ struct kho_page_alloc {
  * KHO_KIND_MAP if seen is given). Errors: -KHO_E_KEY, -KHO_E_NOMEM, any
  * kho_mem_ptr() error for an allocated page, -KHO_E_MISALIGNED.
  */
-int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
-		  u64 key, int value, const struct kho_page_alloc *pa,
-		  struct kho_rmap *seen);
+int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root, u64 key,
+		  int value, const struct kho_page_alloc *pa, struct kho_rmap *seen);
 
 /* ------------------------------ v1 chunk list ------------------------------ */
 
@@ -96,13 +95,14 @@ struct kho_v1_builder {
 	unsigned int bitmap_bytes;
 	u64 head[KHO_V1_MAX_ORDER + 1];
 	u64 tail[KHO_V1_MAX_ORDER + 1];
-	u64 bm_page;          /* page being carved into 512-byte bitmaps */
+	u64 bm_page;	      /* page being carved into 512-byte bitmaps */
 	unsigned int bm_used; /* bytes of bm_page used */
 };
 
 void kho_v1_builder_init(struct kho_v1_builder *b, unsigned int bitmap_bytes);
 
-/* Set or clear the bit of the block (phys, order). Errors as kho_radix_set(), -KHO_E_ORDER. */
+/* Set or clear the bit of the block (phys, order). Errors as kho_radix_set(),
+ * -KHO_E_ORDER. */
 int kho_v1_set(struct kho_v1_builder *b, const struct kho_mem *mem, u64 phys,
 	       unsigned int order, int value, const struct kho_page_alloc *pa,
 	       struct kho_rmap *seen);

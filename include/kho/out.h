@@ -30,17 +30,17 @@ struct kho_out_resmem {
 struct kho_out {
 	const struct kho_mem *mem;
 	struct kho_page_alloc pa;
-	struct kho_rmap *rm;     /* optional: preserved/map/meta recorded and checked here */
+	struct kho_rmap *rm; /* optional: preserved/map/meta recorded and checked here */
 	enum kho_abi abi;
 	unsigned int page_shift;
 	u64 fdt_phys;
 	void *fdt;
-	u64 map;                 /* radix root; v1: list head after kho_out_finish() */
+	u64 map; /* radix root; v1: list head after kho_out_finish() */
 	struct kho_v1_builder v1;
 	struct kho_out_resmem resmem[RESERVE_MEM_MAX_ENTRIES];
 	unsigned int nr_resmem;
-	u64 memblock_phys;       /* page holding the memblock sub-FDT, 0 until needed */
-	u64 dma_phys;            /* page holding dma_alloc_ser entries */
+	u64 memblock_phys; /* page holding the memblock sub-FDT, 0 until needed */
+	u64 dma_phys;	   /* page holding dma_alloc_ser entries */
 	unsigned int nr_dma;
 	u64 scratch_phys;
 	u64 scratch_len;

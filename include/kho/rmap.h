@@ -15,14 +15,14 @@
 
 enum kho_kind {
 	KHO_KIND_PRESERVED = 1, /* a block in the preserved-memory map */
-	KHO_KIND_MAP,           /* pages holding the map itself (tree nodes, chunks, bitmaps) */
-	KHO_KIND_META,          /* KHO FDT, scratch array, sub-blobs not otherwise preserved */
-	KHO_KIND_SCRATCH,       /* scratch area: free for payloads until claimed */
-	KHO_KIND_FIRMWARE,      /* this firmware's own image, stack, tables */
-	KHO_KIND_PAYLOAD,       /* next kernel, initrd, DTB: placed inside scratch */
-	KHO_KIND_CMA,           /* a reusable CMA pool */
-	KHO_KIND_NOMAP,         /* /reserved-memory no-map */
-	KHO_KIND_RESERVED,      /* other /reserved-memory and /memreserve/ */
+	KHO_KIND_MAP,	  /* pages holding the map itself (tree nodes, chunks, bitmaps) */
+	KHO_KIND_META,	  /* KHO FDT, scratch array, sub-blobs not otherwise preserved */
+	KHO_KIND_SCRATCH, /* scratch area: free for payloads until claimed */
+	KHO_KIND_FIRMWARE, /* this firmware's own image, stack, tables */
+	KHO_KIND_PAYLOAD,  /* next kernel, initrd, DTB: placed inside scratch */
+	KHO_KIND_CMA,	   /* a reusable CMA pool */
+	KHO_KIND_NOMAP,	   /* /reserved-memory no-map */
+	KHO_KIND_RESERVED, /* other /reserved-memory and /memreserve/ */
 	KHO_KIND_COUNT
 };
 

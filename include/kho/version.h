@@ -10,12 +10,12 @@
 #include <kho/abi.h>
 
 enum kho_abi {
-	KHO_ABI_AUTO = 0,  /* consume: decide from the compatible (and, for v1, the map) */
-	KHO_ABI_V1_512,    /* 6.16 - 6.17.8: kho-v1, 512-byte bitmaps, map 0 accepted */
-	KHO_ABI_V1_4K,     /* 6.17.9 - 6.18: kho-v1, 4 KiB bitmaps, map 0 accepted */
-	KHO_ABI_V1_4K_NZ,  /* 6.19 - 7.0: kho-v1, 4 KiB bitmaps, map 0 rejected */
-	KHO_ABI_V3,        /* 7.1: kho-v3, radix tree */
-	KHO_ABI_V4,        /* 7.2 - 7.3: kho-v4, radix tree */
+	KHO_ABI_AUTO = 0, /* consume: decide from the compatible (and, for v1, the map) */
+	KHO_ABI_V1_512,	  /* 6.16 - 6.17.8: kho-v1, 512-byte bitmaps, map 0 accepted */
+	KHO_ABI_V1_4K,	  /* 6.17.9 - 6.18: kho-v1, 4 KiB bitmaps, map 0 accepted */
+	KHO_ABI_V1_4K_NZ, /* 6.19 - 7.0: kho-v1, 4 KiB bitmaps, map 0 rejected */
+	KHO_ABI_V3,	  /* 7.1: kho-v3, radix tree */
+	KHO_ABI_V4,	  /* 7.2 - 7.3: kho-v4, radix tree */
 	KHO_ABI_COUNT
 };
 

@@ -45,13 +45,14 @@ int kho_v1_walk(struct kho_walk *w, u64 head, unsigned int bitmap_bytes)
 {
 	int err;
 
-	if (w->page_shift != 12 ||
-	    (bitmap_bytes != KHO_V1_BITMAP_BYTES_512 && bitmap_bytes != KHO_V1_BITMAP_BYTES_4K))
+	if (w->page_shift != 12 || (bitmap_bytes != KHO_V1_BITMAP_BYTES_512 &&
+				    bitmap_bytes != KHO_V1_BITMAP_BYTES_4K))
 		return -KHO_E_INVAL;
 	w->nodes = 0;
 	w->blocks = 0;
 	while (head) {
-		const struct khoser_mem_chunk *c = kho_walk_map_page(w, head, PAGE, PAGE, &err);
+		const struct khoser_mem_chunk *c =
+			kho_walk_map_page(w, head, PAGE, PAGE, &err);
 
 		if (!c)
 			return err;
@@ -139,7 +140,8 @@ static int find_bitmap(struct kho_v1_builder *b, const struct kho_mem *mem,
 		return 0;
 	if (!c || c->hdr.num_elms == KHOSER_BITMAP_SIZE) {
 		u64 phys;
-		struct khoser_mem_chunk *n = kho_alloc_map_page(mem, 12, pa, seen, &phys, &err);
+		struct khoser_mem_chunk *n =
+			kho_alloc_map_page(mem, 12, pa, seen, &phys, &err);
 		if (!n)
 			return err;
 		n->hdr.order = order;
@@ -183,7 +185,7 @@ int kho_v1_set(struct kho_v1_builder *b, const struct kho_mem *mem, u64 phys,
 	if (value)
 		map[idx / 8] |= (u8)(1u << (idx % 8));
 	else
-		map[idx / 8] &= (u8)~(1u << (idx % 8));
+		map[idx / 8] &= (u8) ~(1u << (idx % 8));
 	return 0;
 }
 

@@ -127,7 +127,7 @@ int kho_dt_for_each_memory(const void *dt, int (*fn)(void *arg, u64 base, u64 si
 	err = kho_dt_cells(dt, 0, &c);
 	if (err)
 		return err;
-	fdt_for_each_subnode(node, dt, 0) {
+	fdt_for_each_subnode (node, dt, 0) {
 		if (!is_memory_node(dt, node) || !node_enabled(dt, node))
 			continue;
 		err = for_each_reg(dt, node, &c, fn, arg);
@@ -164,7 +164,8 @@ int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch)
 	chosen = fdt_path_offset(dt, "/chosen");
 	if (chosen < 0)
 		return -KHO_E_NO_HANDOVER;
-	err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys, &ch->fdt_len);
+	err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys,
+			  &ch->fdt_len);
 	if (!err)
 		err = chosen_pair(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, &c,
 				  &ch->scratch_phys, &ch->scratch_len);
@@ -309,7 +310,7 @@ int kho_dt_for_each_resmem(const void *dt,
 	err = kho_dt_cells(dt, parent, &c);
 	if (err)
 		return err;
-	fdt_for_each_subnode(node, dt, parent) {
+	fdt_for_each_subnode (node, dt, parent) {
 		if (!node_enabled(dt, node))
 			continue;
 		err = resmem_node(dt, node, &c, &x);

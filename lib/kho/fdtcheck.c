@@ -30,7 +30,8 @@ static int check_tags(const void *fdt)
 			break;
 		case FDT_PROP: {
 			int len;
-			const struct fdt_property *p = fdt_get_property_by_offset(fdt, off, &len);
+			const struct fdt_property *p =
+				fdt_get_property_by_offset(fdt, off, &len);
 			if (!p || depth < 1 ||
 			    !fdt_get_string(fdt, (int)fdt32_to_cpu(p->nameoff), &len))
 				return -KHO_E_FDT_HEADER;

@@ -57,13 +57,15 @@ static int read_map(struct kho_in *in, enum kho_abi hint)
 		return -KHO_E_PROP;
 	in->map = kho_get_u64(p);
 	if (!in->map)
-		return (in->abi == KHO_ABI_V1_512 || in->abi == KHO_ABI_V1_4K) ? 0
-									: -KHO_E_MAP_ZERO;
+		return (in->abi == KHO_ABI_V1_512 || in->abi == KHO_ABI_V1_4K)
+			       ? 0
+			       : -KHO_E_MAP_ZERO;
 	if (kho_abi_is_v1(in->abi) && hint == KHO_ABI_AUTO) {
 		guess = kho_v1_guess_bitmap(in->mem, in->map);
 		if (guess < 0)
 			return guess;
-		in->abi = guess == KHO_V1_BITMAP_BYTES_512 ? KHO_ABI_V1_512 : KHO_ABI_V1_4K;
+		in->abi =
+			guess == KHO_V1_BITMAP_BYTES_512 ? KHO_ABI_V1_512 : KHO_ABI_V1_4K;
 	}
 	return 0;
 }
@@ -171,7 +173,8 @@ static int read_blob(const struct kho_in *in, int node, struct kho_blob *b)
 	} else {
 		err = u64_prop(in->fdt, node, KHO_SUB_TREE_PROP_NAME, &b->phys);
 		if (!err)
-			err = u64_prop(in->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, &b->size);
+			err = u64_prop(in->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME,
+				       &b->size);
 	}
 	if (err)
 		return err;
@@ -184,7 +187,7 @@ static int dup_name(const void *fdt, int node, const char *name)
 {
 	int other;
 
-	fdt_for_each_subnode(other, fdt, 0) {
+	fdt_for_each_subnode (other, fdt, 0) {
 		if (other == node)
 			return 0;
 		if (!strcmp(fdt_get_name(fdt, other, NULL), name))
@@ -199,7 +202,7 @@ int kho_in_for_each_blob(const struct kho_in *in,
 	struct kho_blob b;
 	int node, err, count = 0;
 
-	fdt_for_each_subnode(node, in->fdt, 0) {
+	fdt_for_each_subnode (node, in->fdt, 0) {
 		err = read_blob(in, node, &b);
 		if (!err && dup_name(in->fdt, node, b.name))
 			err = -KHO_E_DUP_BLOB;
@@ -341,7 +344,8 @@ static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 
 		if (!s->size)
 			continue;
-		err = kho_rmap_add(rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH, NULL);
+		err = kho_rmap_add(rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH,
+				   NULL);
 		if (err)
 			return err;
 	}
@@ -360,7 +364,8 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 	if (!err)
 		err = protect_scratch(in, rm);
 	if (!err)
-		err = add_meta(rm, in->ch.scratch_phys, in->ch.scratch_len, "scratch-array");
+		err = add_meta(rm, in->ch.scratch_phys, in->ch.scratch_len,
+			       "scratch-array");
 	if (!err)
 		err = kho_in_walk(in, &w);
 	if (!err) {

@@ -69,7 +69,8 @@ static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
 	u64 key;
 
 	if (kho_abi_is_v1(out->abi))
-		return kho_v1_set(&out->v1, out->mem, phys, order, value, &out->pa, out->rm);
+		return kho_v1_set(&out->v1, out->mem, phys, order, value, &out->pa,
+				  out->rm);
 	key = kho_radix_encode(phys, order, out->page_shift);
 	if (!key)
 		return -KHO_E_KEY;
@@ -285,21 +286,25 @@ static int set_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
 		return 0;
 	kho_put_u64(buf, size);
 	return fdt_setprop_inplace(out->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, buf, 8)
-		       ? -KHO_E_FDT : 0;
+		       ? -KHO_E_FDT
+		       : 0;
 }
 
 static int build_memblock(struct kho_out *out, void *page)
 {
 	int err = fdt_create_empty_tree(page, (int)page_size(out));
 
-	err = err ? err : fdt_setprop_string(page, 0, "compatible", MEMBLOCK_KHO_NODE_COMPATIBLE);
+	err = err ? err
+		  : fdt_setprop_string(page, 0, "compatible",
+				       MEMBLOCK_KHO_NODE_COMPATIBLE);
 	for (unsigned int i = 0; !err && i < out->nr_resmem; i++) {
 		const struct kho_out_resmem *r = &out->resmem[i];
 		int node = fdt_add_subnode(page, 0, r->name);
 
 		if (node < 0)
 			return -KHO_E_FDT;
-		err = fdt_setprop_string(page, node, "compatible", RESERVE_MEM_KHO_NODE_COMPATIBLE);
+		err = fdt_setprop_string(page, node, "compatible",
+					 RESERVE_MEM_KHO_NODE_COMPATIBLE);
 		if (!err)
 			err = put_u64_prop(page, node, "start", r->start);
 		if (!err)
@@ -313,7 +318,8 @@ static int resmem_args_ok(const struct kho_out *out, const char *name)
 {
 	size_t len = name ? strlen(name) : 0;
 
-	if (!len || len >= RESERVE_MEM_NAME_SIZE || strchr(name, '/') || strchr(name, '@'))
+	if (!len || len >= RESERVE_MEM_NAME_SIZE || strchr(name, '/') ||
+	    strchr(name, '@'))
 		return -KHO_E_INVAL;
 	for (unsigned int i = 0; i < out->nr_resmem; i++)
 		if (!strcmp(out->resmem[i].name, name))
@@ -346,7 +352,8 @@ int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 si
 	if (page)
 		err = build_memblock(out, page);
 	if (!err)
-		err = set_blob(out, MEMBLOCK_KHO_FDT, out->memblock_phys, fdt_totalsize(page));
+		err = set_blob(out, MEMBLOCK_KHO_FDT, out->memblock_phys,
+			       fdt_totalsize(page));
 	return err;
 }
 
@@ -394,7 +401,8 @@ int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int de
 		: kho_mem_ptr(out->mem, out->dma_phys + out->nr_dma * sizeof(*e),
 			      sizeof(*e), &err);
 	if (e)
-		err = set_blob(out, DMA_BLOB_NAME, out->dma_phys, (out->nr_dma + 1) * sizeof(*e));
+		err = set_blob(out, DMA_BLOB_NAME, out->dma_phys,
+			       (out->nr_dma + 1) * sizeof(*e));
 	if (err) {
 		kho_out_unpreserve(out, phys, order);
 		if (!out->nr_dma && out->dma_phys)
@@ -420,7 +428,8 @@ static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, 
 		return -KHO_E_SCRATCH_ALIGN;
 	err = kho_mem_check_ram(out->mem, s->addr, s->size);
 	if (!err && out->rm)
-		err = kho_rmap_add(out->rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH, NULL);
+		err = kho_rmap_add(out->rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH,
+				   NULL);
 	return err;
 }
 
@@ -445,7 +454,8 @@ int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *are
 	if (!dst)
 		return err;
 	if (out->rm) {
-		err = kho_rmap_carve(out->rm, phys, phys + len, KHO_KIND_META, "scratch-array");
+		err = kho_rmap_carve(out->rm, phys, phys + len, KHO_KIND_META,
+				     "scratch-array");
 		if (err)
 			return err;
 	}
@@ -461,16 +471,18 @@ int kho_out_finish(struct kho_out *out)
 	int err = 0;
 
 	if (kho_abi_is_v1(out->abi))
-		err = kho_v1_finish(&out->v1, out->mem, out->abi == KHO_ABI_V1_4K_NZ, &out->pa,
-				    out->rm, &out->map);
+		err = kho_v1_finish(&out->v1, out->mem, out->abi == KHO_ABI_V1_4K_NZ,
+				    &out->pa, out->rm, &out->map);
 	else if (!out->map)
 		/* 7.1+ need a root page even when nothing is preserved. */
-		kho_alloc_map_page(out->mem, out->page_shift, &out->pa, out->rm, &out->map, &err);
+		kho_alloc_map_page(out->mem, out->page_shift, &out->pa, out->rm,
+				   &out->map, &err);
 	if (err)
 		return err;
 	kho_put_u64(buf, out->map);
 	return fdt_setprop_inplace(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, buf, 8)
-		       ? -KHO_E_FDT : 0;
+		       ? -KHO_E_FDT
+		       : 0;
 }
 
 int kho_out_chosen(const struct kho_out *out, void *dt)

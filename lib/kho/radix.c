@@ -16,7 +16,8 @@ u64 kho_radix_encode(u64 phys, unsigned int order, unsigned int page_shift)
 {
 	unsigned int shift = page_shift + order;
 
-	if (shift >= 64 || order > 64 - page_shift - 1 || (phys & (((u64)1 << shift) - 1)))
+	if (shift >= 64 || order > 64 - page_shift - 1 ||
+	    (phys & (((u64)1 << shift) - 1)))
 		return 0;
 	return ((u64)1 << (64 - shift)) | (phys >> shift);
 }
@@ -40,9 +41,10 @@ unsigned int kho_radix_table_index(u64 key, unsigned int level, unsigned int pag
 	unsigned int shift = KHO_BITMAP_SIZE_LOG2(page_shift) +
 			     KHO_TABLE_SIZE_LOG2(page_shift) * (level - 1);
 
-	return shift >= 64 ? 0
-			   : (unsigned int)((key >> shift) &
-					    ((1u << KHO_TABLE_SIZE_LOG2(page_shift)) - 1));
+	return shift >= 64
+		       ? 0
+		       : (unsigned int)((key >> shift) &
+					((1u << KHO_TABLE_SIZE_LOG2(page_shift)) - 1));
 }
 
 unsigned int kho_radix_bit_index(u64 key, unsigned int page_shift)
@@ -90,7 +92,8 @@ static int walk_leaf(struct kho_walk *w, u64 phys, u64 prefix)
 static int walk_table(struct kho_walk *w, u64 phys, unsigned int level, u64 prefix)
 {
 	unsigned int p = w->page_shift;
-	unsigned int shift = KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) * (level - 1);
+	unsigned int shift =
+		KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) * (level - 1);
 	u64 size = (u64)1 << p, n = size / 8, usable = slots_at(level, p);
 	const u64 *table;
 	int err;
@@ -122,9 +125,8 @@ int kho_radix_walk(struct kho_walk *w, u64 root)
 	return walk_table(w, root, KHO_TREE_MAX_DEPTH(w->page_shift) - 1, 0);
 }
 
-int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
-		  u64 key, int value, const struct kho_page_alloc *pa,
-		  struct kho_rmap *seen)
+int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root, u64 key,
+		  int value, const struct kho_page_alloc *pa, struct kho_rmap *seen)
 {
 	unsigned int p = page_shift, level = KHO_TREE_MAX_DEPTH(p) - 1;
 	u64 size = (u64)1 << p, node = *root, bit;

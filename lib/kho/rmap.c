@@ -5,10 +5,14 @@
 #include <string.h>
 
 static const char *const kind_names[KHO_KIND_COUNT] = {
-	[KHO_KIND_PRESERVED] = "preserved", [KHO_KIND_MAP] = "map",
-	[KHO_KIND_META] = "meta",           [KHO_KIND_SCRATCH] = "scratch",
-	[KHO_KIND_FIRMWARE] = "firmware",   [KHO_KIND_PAYLOAD] = "payload",
-	[KHO_KIND_CMA] = "cma",             [KHO_KIND_NOMAP] = "no-map",
+	[KHO_KIND_PRESERVED] = "preserved",
+	[KHO_KIND_MAP] = "map",
+	[KHO_KIND_META] = "meta",
+	[KHO_KIND_SCRATCH] = "scratch",
+	[KHO_KIND_FIRMWARE] = "firmware",
+	[KHO_KIND_PAYLOAD] = "payload",
+	[KHO_KIND_CMA] = "cma",
+	[KHO_KIND_NOMAP] = "no-map",
 	[KHO_KIND_RESERVED] = "reserved-memory",
 };
 
@@ -83,7 +87,8 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	if (bad_range(start, end, kind))
 		return -KHO_E_INVAL;
 	/* Fast path: ranges mostly arrive in ascending order. */
-	if (!last || start > last->end || (start == last->end && !same(last, kind, label))) {
+	if (!last || start > last->end ||
+	    (start == last->end && !same(last, kind, label))) {
 		if (rm->nr == rm->cap)
 			return -KHO_E_NOSPC;
 		put_range(&rm->r[rm->nr++], start, end, kind, label);
@@ -122,8 +127,8 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	return 0;
 }
 
-static int carve_check(const struct kho_rmap *rm, u64 start, u64 end,
-		       unsigned int kind, const char *label, unsigned int from)
+static int carve_check(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+		       const char *label, unsigned int from)
 {
 	for (unsigned int k = kho_rmap_lower_bound(rm, start);
 	     k < rm->nr && rm->r[k].start < end; k++)
@@ -199,7 +204,8 @@ const struct kho_range *kho_rmap_find(const struct kho_rmap *rm, u64 phys)
 
 static int writable(unsigned int kind)
 {
-	return kind == KHO_KIND_SCRATCH || kind == KHO_KIND_PAYLOAD || kind == KHO_KIND_CMA;
+	return kind == KHO_KIND_SCRATCH || kind == KHO_KIND_PAYLOAD ||
+	       kind == KHO_KIND_CMA;
 }
 
 int kho_rmap_check_write(const struct kho_rmap *rm, u64 start, u64 end)
@@ -219,8 +225,8 @@ int kho_rmap_covered(const struct kho_rmap *rm, u64 start, u64 end, unsigned int
 {
 	u64 at = start;
 
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && at < end; k++) {
+	for (unsigned int k = kho_rmap_lower_bound(rm, start); k < rm->nr && at < end;
+	     k++) {
 		if (rm->r[k].start > at || rm->r[k].kind != kind)
 			return 0;
 		at = rm->r[k].end;

@@ -5,8 +5,9 @@
 #include <string.h>
 
 static const char *const names[KHO_ABI_COUNT] = {
-	[KHO_ABI_AUTO] = "auto",     [KHO_ABI_V1_512] = "v1-512", [KHO_ABI_V1_4K] = "v1-4k",
-	[KHO_ABI_V1_4K_NZ] = "v1-4k-nz", [KHO_ABI_V3] = "v3",     [KHO_ABI_V4] = "v4",
+	[KHO_ABI_AUTO] = "auto",   [KHO_ABI_V1_512] = "v1-512",
+	[KHO_ABI_V1_4K] = "v1-4k", [KHO_ABI_V1_4K_NZ] = "v1-4k-nz",
+	[KHO_ABI_V3] = "v3",	   [KHO_ABI_V4] = "v4",
 };
 
 const char *kho_abi_name(enum kho_abi abi)

@@ -30,7 +30,8 @@ const void *kho_walk_map_page(struct kho_walk *w, u64 phys, u64 len, u64 align, 
 		return NULL;
 	if (w->seen) {
 		e = kho_rmap_add_new(w->seen, phys, phys + len, KHO_KIND_MAP, NULL);
-		/* A map page the producer also preserved is odd but valid (Linux accepts it). */
+		/* A map page the producer also preserved is odd but valid (Linux accepts
+		 * it). */
 		if (e == -KHO_E_OVERLAP &&
 		    kho_rmap_covered(w->seen, phys, phys + len, KHO_KIND_PRESERVED))
 			e = 0;
@@ -118,8 +119,8 @@ int kho_walk_bitmap(struct kho_walk *w, const u64 *words, u64 nwords, u64 base,
 }
 
 void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,
-			 const struct kho_page_alloc *pa, struct kho_rmap *seen, u64 *phys,
-			 int *err)
+			 const struct kho_page_alloc *pa, struct kho_rmap *seen,
+			 u64 *phys, int *err)
 {
 	u64 size = (u64)1 << page_shift;
 	void *p;

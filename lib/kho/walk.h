@@ -17,7 +17,7 @@ int kho_walk_bitmap(struct kho_walk *w, const u64 *words, u64 nwords, u64 base,
 
 /* A fresh zeroed page from pa, checked against mem and recorded in seen. */
 void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,
-			 const struct kho_page_alloc *pa, struct kho_rmap *seen, u64 *phys,
-			 int *err);
+			 const struct kho_page_alloc *pa, struct kho_rmap *seen,
+			 u64 *phys, int *err);
 
 #endif

@@ -106,7 +106,8 @@ struct fdt {
  * NULL.
  */
 static const uint8_t *fdt_walk(const struct fdt *f, const char *path, const char *prop,
-			       u32 *plen, void (*child)(const char *name, void *arg), void *arg)
+			       u32 *plen, void (*child)(const char *name, void *arg),
+			       void *arg)
 {
 	char cur[512] = "";
 	size_t depth_len[64] = { 0 };
@@ -128,9 +129,11 @@ static const uint8_t *fdt_walk(const struct fdt *f, const char *path, const char
 		if (tok == 1) { /* BEGIN_NODE */
 			name = (const char *)f->p + off;
 			nl = strnlen(name, f->len - off);
-			if (off + nl >= f->len || depth >= 63 || depth_len[depth] + nl + 2 > sizeof(cur))
+			if (off + nl >= f->len || depth >= 63 ||
+			    depth_len[depth] + nl + 2 > sizeof(cur))
 				return NULL;
-			if (child && depth >= 1 && !strcmp(cur, path) && depth_len[depth] == strlen(path))
+			if (child && depth >= 1 && !strcmp(cur, path) &&
+			    depth_len[depth] == strlen(path))
 				child(name, arg);
 			depth_len[depth + 1] = depth_len[depth] + (depth ? nl + 1 : 0);
 			if (depth)
@@ -151,7 +154,8 @@ static const uint8_t *fdt_walk(const struct fdt *f, const char *path, const char
 			off += 8;
 			if (len > f->len - off || strs + no >= f->len)
 				return NULL;
-			if (prop && !strcmp(cur, path) && !strcmp((const char *)f->p + strs + no, prop)) {
+			if (prop && !strcmp(cur, path) &&
+			    !strcmp((const char *)f->p + strs + no, prop)) {
 				*plen = len;
 				return f->p + off;
 			}
@@ -186,7 +190,8 @@ static u32 root_cells(const struct fdt *f, const char *prop, u32 dflt)
 /* /chosen PROP = <addr size> in big-endian cells. */
 static int chosen_range(const struct fdt *dt, const char *prop, u64 *addr, u64 *size)
 {
-	u32 ac = root_cells(dt, "#address-cells", 2), sc = root_cells(dt, "#size-cells", 1), len;
+	u32 ac = root_cells(dt, "#address-cells", 2),
+	    sc = root_cells(dt, "#size-cells", 1), len;
 	const uint8_t *p = fdt_walk(dt, "/chosen", prop, &len, NULL, NULL);
 
 	if (!p || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len != 4 * (ac + sc))
@@ -223,7 +228,8 @@ static int walk_leaf(struct walk *w, u64 phys, u64 prefix)
 		if (ob < 12 || order > 40)
 			return -1;
 		p = key << (12 + order);
-		if (w->preserved && add(w->preserved, p, p + (PAGE << order), "preserved"))
+		if (w->preserved &&
+		    add(w->preserved, p, p + (PAGE << order), "preserved"))
 			return -1;
 	}
 	return 0;
@@ -233,7 +239,8 @@ static int walk_node(struct walk *w, u64 phys, unsigned int level, u64 prefix)
 {
 	const uint8_t *node = ram_ptr(w->m, phys, PAGE);
 
-	if (!node || phys % PAGE || ++w->nodes > 100000 || add(w->refs, phys, phys + PAGE, "tree"))
+	if (!node || phys % PAGE || ++w->nodes > 100000 ||
+	    add(w->refs, phys, phys + PAGE, "tree"))
 		return -1;
 	for (u64 i = 0; i < TABLE_ENTRIES; i++) {
 		u64 next = le64(node + 8 * i);
@@ -242,7 +249,8 @@ static int walk_node(struct walk *w, u64 phys, unsigned int level, u64 prefix)
 
 		if (!next)
 			continue;
-		err = level == 1 ? walk_leaf(w, next, key) : walk_node(w, next, level - 1, key);
+		err = level == 1 ? walk_leaf(w, next, key)
+				 : walk_node(w, next, level - 1, key);
 		if (err)
 			return err;
 	}
@@ -286,14 +294,17 @@ static int write_chunks(const struct ram *m, const struct list *refs, const char
 	merge(&pages);
 	for (size_t i = 0; i < pages.n; i++) {
 		char path[4096];
-		const uint8_t *p = ram_ptr(m, pages.r[i].start, pages.r[i].end - pages.r[i].start);
+		const uint8_t *p =
+			ram_ptr(m, pages.r[i].start, pages.r[i].end - pages.r[i].start);
 		FILE *f;
 
 		snprintf(path, sizeof(path), "%s/ram@0x%llx.bin", dir,
 			 (unsigned long long)pages.r[i].start);
 		f = fopen(path, "wb");
-		if (!p || !f || fwrite(p, 1, pages.r[i].end - pages.r[i].start, f) !=
-					pages.r[i].end - pages.r[i].start || fclose(f)) {
+		if (!p || !f ||
+		    fwrite(p, 1, pages.r[i].end - pages.r[i].start, f) !=
+			    pages.r[i].end - pages.r[i].start ||
+		    fclose(f)) {
 			fprintf(stderr, "khot-trim: cannot write %s\n", path);
 			return -1;
 		}
@@ -367,7 +378,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (argc - optind < 2 || argc - optind > MAX_PIECES + 1) {
-		fprintf(stderr, "usage: khot-trim [-d DTB_ADDR] [-o OUTDIR] [-p] DTB RAMFILE@BASE...\n");
+		fprintf(stderr, "usage: khot-trim [-d DTB_ADDR] [-o OUTDIR] [-p] DTB "
+				"RAMFILE@BASE...\n");
 		return 2;
 	}
 	if (!(dt.p = load(argv[optind], &dt.len)))
@@ -419,7 +431,8 @@ int main(int argc, char **argv)
 	if (want_pres) {
 		merge(&pres);
 		for (size_t i = 0; i < pres.n; i++)
-			printf("0x%llx 0x%llx preserved\n", (unsigned long long)pres.r[i].start,
+			printf("0x%llx 0x%llx preserved\n",
+			       (unsigned long long)pres.r[i].start,
 			       (unsigned long long)pres.r[i].end);
 	}
 	if (outdir && write_chunks(&m, &refs, outdir))

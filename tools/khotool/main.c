@@ -119,13 +119,13 @@ static const struct khotool_cmd *find_cmd(const char *name)
 enum { OPT_DTB = 1, OPT_RAM, OPT_ABI, OPT_PAGE_SIZE, OPT_JSON, OPT_HELP };
 
 static const struct option long_opts[] = {
-	{"dtb", required_argument, NULL, OPT_DTB},
-	{"ram", required_argument, NULL, OPT_RAM},
-	{"abi", required_argument, NULL, OPT_ABI},
-	{"page-size", required_argument, NULL, OPT_PAGE_SIZE},
-	{"json", no_argument, NULL, OPT_JSON},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+	{ "dtb", required_argument, NULL, OPT_DTB },
+	{ "ram", required_argument, NULL, OPT_RAM },
+	{ "abi", required_argument, NULL, OPT_ABI },
+	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
 };
 
 static int parse_page_size(const char *s, unsigned int *shift)
@@ -135,9 +135,9 @@ static int parse_page_size(const char *s, unsigned int *shift)
 		const char *bytes;
 		unsigned int shift;
 	} sizes[] = {
-		{"4k", "4096", 12},
-		{"16k", "16384", 14},
-		{"64k", "65536", 16},
+		{ "4k", "4096", 12 },
+		{ "16k", "16384", 14 },
+		{ "64k", "65536", 16 },
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)

@@ -265,7 +265,7 @@ static void setup(struct gen *g)
 static void build_blobs(struct gen *g)
 {
 	struct params *p = g->p;
-	struct kho_page_alloc pa = {alloc_page, g};
+	struct kho_page_alloc pa = { alloc_page, g };
 
 	check(kho_out_init(&g->out, &g->mem, p->abi, p->page_shift, &pa, &g->rm),
 	      "kho_out_init");
@@ -313,7 +313,7 @@ static void dt_u32(void *dt, int node, const char *name, u32 v)
 static void dt_bank(void *dt, u64 base, u64 size)
 {
 	char name[32];
-	fdt64_t reg[2] = {cpu_to_fdt64(base), cpu_to_fdt64(size)};
+	fdt64_t reg[2] = { cpu_to_fdt64(base), cpu_to_fdt64(size) };
 	int node;
 
 	snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)base);

@@ -223,7 +223,7 @@ void sim_alloc_free(struct sim_alloc *a, u64 phys)
 
 struct sim_span sim_alloc_span(const struct sim_alloc *a)
 {
-	struct sim_span sp = {a->start, a->end};
+	struct sim_span sp = { a->start, a->end };
 
 	return sp;
 }

@@ -94,8 +94,8 @@ static const struct kho_resmem *region(const struct regions *rs, const char *nam
 
 static void test_resmem_two_cells_several_reg(void **state)
 {
-	struct regions rs = {.n = 0};
-	const u32 reg[8] = {0x8, 0x80000000, 0, 0x100000, 0x0, 0x48000000, 0, 0x2000};
+	struct regions rs = { .n = 0 };
+	const u32 reg[8] = { 0x8, 0x80000000, 0, 0x100000, 0x0, 0x48000000, 0, 0x2000 };
 	const struct kho_resmem *r;
 	int p;
 
@@ -115,8 +115,8 @@ static void test_resmem_two_cells_several_reg(void **state)
 
 static void test_resmem_one_cell(void **state)
 {
-	struct regions rs = {.n = 0};
-	const u32 reg[4] = {0x4f000000, 0x10000, 0x4f100000, 0x1000};
+	struct regions rs = { .n = 0 };
+	const u32 reg[4] = { 0x4f000000, 0x10000, 0x4f100000, 0x1000 };
 	const struct kho_resmem *r;
 
 	(void)state;
@@ -132,8 +132,8 @@ static void test_resmem_one_cell(void **state)
 
 static void test_resmem_cma_pool(void **state)
 {
-	struct regions rs = {.n = 0};
-	const u32 reg[2] = {0x60000000, 0x4000000};
+	struct regions rs = { .n = 0 };
+	const u32 reg[2] = { 0x60000000, 0x4000000 };
 	int p, n;
 
 	(void)state;
@@ -153,8 +153,8 @@ static void test_resmem_cma_pool(void **state)
 
 static void test_resmem_reusable_is_not_cma_without_pool(void **state)
 {
-	struct regions rs = {.n = 0};
-	const u32 reg[2] = {0x60000000, 0x100000};
+	struct regions rs = { .n = 0 };
+	const u32 reg[2] = { 0x60000000, 0x100000 };
 	int p, a, b;
 
 	(void)state;
@@ -164,7 +164,7 @@ static void test_resmem_reusable_is_not_cma_without_pool(void **state)
 	cells(a, "reg", reg, 2);
 	flag(a, "reusable");
 	b = node(p, "pool@70000000");
-	cells(b, "reg", (const u32[]){0x70000000, 0x100000}, 2);
+	cells(b, "reg", (const u32[]){ 0x70000000, 0x100000 }, 2);
 	assert_int_equal(fdt_setprop_string(dt, b, "compatible", "shared-dma-pool"), 0);
 	flag(b, "no-map");
 	assert_int_equal(kho_dt_for_each_resmem(dt, collect, &rs), 2);
@@ -176,8 +176,8 @@ static void test_resmem_reusable_is_not_cma_without_pool(void **state)
 
 static void test_resmem_size_only(void **state)
 {
-	struct regions rs = {.n = 0};
-	const u32 size[2] = {0, 0x2000000}, align[2] = {0, 0x400000};
+	struct regions rs = { .n = 0 };
+	const u32 size[2] = { 0, 0x2000000 }, align[2] = { 0, 0x400000 };
 	int n;
 
 	(void)state;
@@ -199,23 +199,23 @@ static void test_resmem_size_only_without_size(void **state)
 	(void)state;
 	new_dt(1, 1);
 	node(resmem_parent(1, 1), "broken");
-	sim_expect(kho_dt_for_each_resmem(dt, collect, &(struct regions){.n = 0}),
+	sim_expect(kho_dt_for_each_resmem(dt, collect, &(struct regions){ .n = 0 }),
 		   -KHO_E_PROP);
 }
 
 static void test_resmem_disabled_skipped(void **state)
 {
-	struct regions rs = {.n = 0};
+	struct regions rs = { .n = 0 };
 	int p, a, b;
 
 	(void)state;
 	new_dt(1, 1);
 	p = resmem_parent(1, 1);
 	a = node(p, "off@50000000");
-	cells(a, "reg", (const u32[]){0x50000000, 0x1000}, 2);
+	cells(a, "reg", (const u32[]){ 0x50000000, 0x1000 }, 2);
 	assert_int_equal(fdt_setprop_string(dt, a, "status", "disabled"), 0);
 	b = node(p, "on@51000000");
-	cells(b, "reg", (const u32[]){0x51000000, 0x1000}, 2);
+	cells(b, "reg", (const u32[]){ 0x51000000, 0x1000 }, 2);
 	assert_int_equal(fdt_setprop_string(dt, b, "status", "okay"), 0);
 	assert_int_equal(kho_dt_for_each_resmem(dt, collect, &rs), 1);
 	assert_string_equal(rs.r[0].name, "on@51000000");
@@ -223,14 +223,14 @@ static void test_resmem_disabled_skipped(void **state)
 
 static void test_memreserve_entries(void **state)
 {
-	struct regions rs = {.n = 0};
+	struct regions rs = { .n = 0 };
 
 	(void)state;
 	new_dt(2, 2);
 	assert_int_equal(fdt_add_mem_rsv(dt, 0x40000000, 0x10000), 0);
 	assert_int_equal(fdt_add_mem_rsv(dt, 0x880000000ull, 0x200000), 0);
 	cells(node(resmem_parent(1, 1), "x@48000000"), "reg",
-	      (const u32[]){0x48000000, 0x1000}, 2);
+	      (const u32[]){ 0x48000000, 0x1000 }, 2);
 	assert_int_equal(kho_dt_for_each_resmem(dt, collect, &rs), 3);
 	assert_int_equal(region(&rs, "memreserve", 0x40000000)->size, 0x10000);
 	assert_int_equal(region(&rs, "memreserve", 0x880000000ull)->flags,
@@ -242,7 +242,7 @@ static void test_resmem_absent(void **state)
 {
 	(void)state;
 	new_dt(2, 2);
-	assert_int_equal(kho_dt_for_each_resmem(dt, collect, &(struct regions){.n = 0}),
+	assert_int_equal(kho_dt_for_each_resmem(dt, collect, &(struct regions){ .n = 0 }),
 			 0);
 }
 
@@ -250,9 +250,9 @@ static void test_resmem_reg_not_whole_entries(void **state)
 {
 	(void)state;
 	new_dt(2, 2);
-	cells(node(resmem_parent(2, 2), "odd"), "reg", (const u32[]){0, 0x40000000, 0},
+	cells(node(resmem_parent(2, 2), "odd"), "reg", (const u32[]){ 0, 0x40000000, 0 },
 	      3);
-	sim_expect(kho_dt_for_each_resmem(dt, collect, &(struct regions){.n = 0}),
+	sim_expect(kho_dt_for_each_resmem(dt, collect, &(struct regions){ .n = 0 }),
 		   -KHO_E_PROP);
 }
 
@@ -261,7 +261,7 @@ static void test_resmem_bad_cells(void **state)
 	(void)state;
 	new_dt(2, 2);
 	resmem_parent(3, 1);
-	sim_expect(kho_dt_for_each_resmem(dt, collect, &(struct regions){.n = 0}),
+	sim_expect(kho_dt_for_each_resmem(dt, collect, &(struct regions){ .n = 0 }),
 		   -KHO_E_CELLS);
 }
 
@@ -280,7 +280,7 @@ static void test_resmem_callback_error_stops(void **state)
 	(void)state;
 	new_dt(1, 1);
 	cells(node(resmem_parent(1, 1), "a"), "reg",
-	      (const u32[]){0x1000, 0x1000, 0x3000, 0x1000, 0x5000, 0x1000}, 6);
+	      (const u32[]){ 0x1000, 0x1000, 0x3000, 0x1000, 0x5000, 0x1000 }, 6);
 	sim_expect(kho_dt_for_each_resmem(dt, stop_at_second, &seen), -KHO_E_NOSPC);
 	assert_int_equal(seen, 2);
 }
@@ -313,16 +313,16 @@ static void memory_dt(void)
 	a = node(0, "memory@40000000");
 	assert_int_equal(fdt_setprop_string(dt, a, "device_type", "memory"), 0);
 	cells(a, "reg",
-	      (const u32[]){0, 0x40000000, 0, 0x20000000, 0, 0x80000000, 0, 0x1000000},
+	      (const u32[]){ 0, 0x40000000, 0, 0x20000000, 0, 0x80000000, 0, 0x1000000 },
 	      8);
 	b = node(0, "ram");
 	assert_int_equal(fdt_setprop_string(dt, b, "device_type", "memory"), 0);
-	cells(b, "reg", (const u32[]){0x8, 0x80000000, 0x1, 0}, 4);
+	cells(b, "reg", (const u32[]){ 0x8, 0x80000000, 0x1, 0 }, 4);
 }
 
 static void test_memory_banks_and_reg_entries(void **state)
 {
-	struct banks b = {.n = 0};
+	struct banks b = { .n = 0 };
 
 	(void)state;
 	memory_dt();
@@ -337,14 +337,14 @@ static void test_memory_banks_and_reg_entries(void **state)
 
 static void test_memory_one_cell_default(void **state)
 {
-	struct banks b = {.n = 0};
+	struct banks b = { .n = 0 };
 	int a;
 
 	/* No root cells: Linux's early default is 1 and 1. */
 	(void)state;
 	new_dt(0, 0);
 	a = node(0, "memory");
-	cells(a, "reg", (const u32[]){0x40000000, 0x8000000}, 2);
+	cells(a, "reg", (const u32[]){ 0x40000000, 0x8000000 }, 2);
 	sim_expect(kho_dt_for_each_memory(dt, collect_bank, &b), 0);
 	assert_int_equal(b.n, 1);
 	assert_int_equal(b.base[0], 0x40000000);
@@ -353,16 +353,16 @@ static void test_memory_one_cell_default(void **state)
 
 static void test_memory_disabled_and_other_nodes_ignored(void **state)
 {
-	struct banks b = {.n = 0};
+	struct banks b = { .n = 0 };
 	int a, c;
 
 	(void)state;
 	new_dt(1, 1);
 	a = node(0, "memory@40000000");
-	cells(a, "reg", (const u32[]){0x40000000, 0x1000000}, 2);
+	cells(a, "reg", (const u32[]){ 0x40000000, 0x1000000 }, 2);
 	assert_int_equal(fdt_setprop_string(dt, a, "status", "disabled"), 0);
 	c = node(0, "memory-controller@1000");
-	cells(c, "reg", (const u32[]){0x1000, 0x1000}, 2);
+	cells(c, "reg", (const u32[]){ 0x1000, 0x1000 }, 2);
 	sim_expect(kho_dt_for_each_memory(dt, collect_bank, &b), 0);
 	assert_int_equal(b.n, 0);
 }
@@ -405,7 +405,7 @@ static void test_mem_from_dt_zero_size_skipped(void **state)
 	(void)state;
 	new_dt(1, 1);
 	a = node(0, "memory@0");
-	cells(a, "reg", (const u32[]){0x40000000, 0, 0x50000000, 0x1000}, 4);
+	cells(a, "reg", (const u32[]){ 0x40000000, 0, 0x50000000, 0x1000 }, 4);
 	kho_mem_init(&m);
 	assert_int_equal(kho_mem_from_dt(&m, dt, 0), 1);
 	assert_int_equal(m.ram[0].base, 0x50000000);
@@ -429,7 +429,7 @@ static void test_mem_from_dt_overlapping_banks(void **state)
 	(void)state;
 	new_dt(1, 1);
 	a = node(0, "memory@40000000");
-	cells(a, "reg", (const u32[]){0x40000000, 0x2000000, 0x41000000, 0x2000000}, 4);
+	cells(a, "reg", (const u32[]){ 0x40000000, 0x2000000, 0x41000000, 0x2000000 }, 4);
 	kho_mem_init(&m);
 	sim_expect(kho_mem_from_dt(&m, dt, 0), -KHO_E_OVERLAP);
 }
@@ -460,8 +460,8 @@ static void test_pair_encoding(void **state)
 {
 	u8 buf[16];
 	u64 a, s;
-	const struct kho_cells c22 = {2, 2}, c11 = {1, 1}, c21 = {2, 1};
-	static const u8 want21[12] = {0, 0, 0, 8, 0x80, 0, 0, 0, 0, 0x10, 0, 0};
+	const struct kho_cells c22 = { 2, 2 }, c11 = { 1, 1 }, c21 = { 2, 1 };
+	static const u8 want21[12] = { 0, 0, 0, 8, 0x80, 0, 0, 0, 0, 0x10, 0, 0 };
 
 	(void)state;
 	assert_int_equal(kho_dt_write_pair(buf, &c21, 0x880000000ull, 0x100000), 12);
@@ -480,7 +480,7 @@ static void test_pair_encoding(void **state)
 
 static void test_chosen_set_get_clear(void **state)
 {
-	const struct kho_chosen in = {0x880001000ull, 0x1000, 0x40101000, 32};
+	const struct kho_chosen in = { 0x880001000ull, 0x1000, 0x40101000, 32 };
 	struct kho_chosen out;
 
 	(void)state;

@@ -198,7 +198,7 @@ static void test_only_fdt_prop(void **state)
 static void test_chosen_wrong_length(void **state)
 {
 	struct fx *f = *state;
-	const u32 three[3] = {0, (u32)SIM_FDT, 0x1000};
+	const u32 three[3] = { 0, (u32)SIM_FDT, 0x1000 };
 
 	fx_v4(f, "kho-v4");
 	sim_chosen_cells(f->dt, "linux,kho-fdt", three, 3);
@@ -480,7 +480,7 @@ static void test_radix_two_slots_one_node(void **state)
 static void test_radix_leaf_shared_by_two_tables(void **state)
 {
 	struct fx *f = *state;
-	static const unsigned int slot[6] = {0, 8, 0, 0, 0, 2};
+	static const unsigned int slot[6] = { 0, 8, 0, 0, 0, 2 };
 	u64 root, leaf, node;
 
 	fx_v4(f, "kho-v4");
@@ -529,7 +529,7 @@ static void test_radix_block_crosses_bank_end(void **state)
 static void test_radix_block_wraps(void **state)
 {
 	struct fx *f = *state;
-	static const unsigned int slot[6] = {0, 511, 511, 511, 511, 3};
+	static const unsigned int slot[6] = { 0, 511, 511, 511, 511, 3 };
 	u64 root, leaf;
 
 	/* key 0x1F_FFFF_FFFF_FFFF: order 0 at 0xFFFF_FFFF_FFFF_F000, ends at 2^64 */
@@ -555,7 +555,7 @@ static void test_radix_order_19_rejected_by_v3(void **state)
 static void test_radix_leaf_under_zero_prefix(void **state)
 {
 	struct fx *f = *state;
-	static const unsigned int slot[6] = {0, 0, 0, 0, 0, 0};
+	static const unsigned int slot[6] = { 0, 0, 0, 0, 0, 0 };
 	u64 root, leaf;
 
 	/* Keys below 2^15 would encode orders past any page size. */
@@ -1026,7 +1026,7 @@ static void test_out_pool_empty(void **state)
 {
 	struct fx *f = *state;
 	struct kho_out out;
-	struct sim_span pool = {SIM_POOL, SIM_POOL + 0x1000};
+	struct sim_span pool = { SIM_POOL, SIM_POOL + 0x1000 };
 
 	sim_alloc_init(&f->a, &f->s, SIM_POOL, SIM_POOL + 0x1000, 12); /* one page */
 	sim_snapshot(&f->s);
@@ -1040,7 +1040,7 @@ static void test_out_chosen_no_room(void **state)
 {
 	struct fx *f = *state;
 	struct kho_out out;
-	const struct kho_scratch sc = {SIM_SCRATCH, SIM_SCRATCH_SIZE};
+	const struct kho_scratch sc = { SIM_SCRATCH, SIM_SCRATCH_SIZE };
 
 	sim_expect(kho_out_init(&out, &f->s.mem, KHO_ABI_V4, 12, &f->a.pa, NULL), 0);
 	sim_expect(kho_out_scratch(&out, SIM_SCR_ARRAY, &sc, 1), 0);
@@ -1064,7 +1064,7 @@ static void test_out_chosen_cells_too_small(void **state)
 	struct fx *f = *state;
 	struct sim_alloc high;
 	struct kho_out out;
-	const struct kho_scratch sc = {SIM_SCRATCH, SIM_SCRATCH_SIZE};
+	const struct kho_scratch sc = { SIM_SCRATCH, SIM_SCRATCH_SIZE };
 
 	/* The KHO FDT above 4 GiB cannot be named with one address cell. */
 	sim_alloc_init(&high, &f->s, SIM_HIGH_BASE, SIM_HIGH_BASE + MiB, 12);

@@ -33,8 +33,8 @@ struct region {
 
 /* Where random blocks may go: clear of the FDT, array, pool and scratch. */
 static const struct region data[2] = {
-	{SIM_DATA, SIM_LOW_BASE + 32 * MiB},
-	{SIM_HIGH_BASE, SIM_HIGH_BASE + 16 * MiB},
+	{ SIM_DATA, SIM_LOW_BASE + 32 * MiB },
+	{ SIM_HIGH_BASE, SIM_HIGH_BASE + 16 * MiB },
 };
 
 struct blk {
@@ -193,7 +193,7 @@ static u64 distinct_blocks(const struct prop *p)
 
 static int produce(struct prop *p, enum kho_abi abi)
 {
-	const struct kho_scratch sc = {SIM_SCRATCH, SIM_SCRATCH_SIZE};
+	const struct kho_scratch sc = { SIM_SCRATCH, SIM_SCRATCH_SIZE };
 	int err;
 
 	err = kho_out_init(&p->out, &p->s.mem, abi, 12, &p->a.pa, &p->out_rm);

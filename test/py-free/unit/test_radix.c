@@ -24,10 +24,10 @@ struct radix_row {
 
 /* The "Worked examples" table of the ABI notes, row by row. */
 static const struct radix_row rows[] = {
-	{0x123456000ull, 0, 0x0010000000123456ull, {0, 36, 0, 0, 0, 2}, 0x3456},
-	{0xFFFFF000ull, 0, 0x00100000000FFFFFull, {0, 31, 0, 0, 0, 2}, 32767},
-	{0x40000000ull, 9, 0x0000080000000200ull, {0, 0, 0, 0, 2, 0}, 512},
-	{0x80000000ull, 18, 0x0000000400000002ull, {0, 0, 0, 2, 0, 0}, 2},
+	{ 0x123456000ull, 0, 0x0010000000123456ull, { 0, 36, 0, 0, 0, 2 }, 0x3456 },
+	{ 0xFFFFF000ull, 0, 0x00100000000FFFFFull, { 0, 31, 0, 0, 0, 2 }, 32767 },
+	{ 0x40000000ull, 9, 0x0000080000000200ull, { 0, 0, 0, 0, 2, 0 }, 512 },
+	{ 0x80000000ull, 18, 0x0000000400000002ull, { 0, 0, 0, 2, 0, 0 }, 2 },
 };
 
 static void check_row(const struct radix_row *r)

@@ -48,7 +48,7 @@ static void assert_map(const struct kho_rmap *rm, const struct want *w, unsigned
 
 #define ASSERT_MAP(rm, ...)                                                              \
 	do {                                                                             \
-		const struct want w_[] = {__VA_ARGS__};                                  \
+		const struct want w_[] = { __VA_ARGS__ };                                \
 		assert_map((rm), w_, sizeof(w_) / sizeof(w_[0]));                        \
 	} while (0)
 
@@ -82,7 +82,7 @@ static void test_touching_same_kind_merge(void **state)
 	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, P, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x2000, 0x3000, P, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x0000, 0x1000, P, NULL), 0);
-	ASSERT_MAP(&rm, {0x0, 0x3000, P});
+	ASSERT_MAP(&rm, { 0x0, 0x3000, P });
 }
 
 static void test_overlapping_same_kind_bridge(void **state)
@@ -96,7 +96,7 @@ static void test_overlapping_same_kind_bridge(void **state)
 	sim_expect(kho_rmap_add(&rm, 0x5000, 0x6000, P, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x9000, 0xA000, P, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x1800, 0x5800, P, NULL), 0);
-	ASSERT_MAP(&rm, {0x1000, 0x6000, P}, {0x9000, 0xA000, P});
+	ASSERT_MAP(&rm, { 0x1000, 0x6000, P }, { 0x9000, 0xA000, P });
 }
 
 static void test_different_labels_stay_apart(void **state)
@@ -108,7 +108,8 @@ static void test_different_labels_stay_apart(void **state)
 	kho_rmap_init(&rm, st, 8);
 	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, KHO_KIND_META, "kho-fdt"), 0);
 	sim_expect(kho_rmap_add(&rm, 0x2000, 0x3000, KHO_KIND_META, "scratch-array"), 0);
-	ASSERT_MAP(&rm, {0x1000, 0x2000, KHO_KIND_META}, {0x2000, 0x3000, KHO_KIND_META});
+	ASSERT_MAP(&rm, { 0x1000, 0x2000, KHO_KIND_META },
+		   { 0x2000, 0x3000, KHO_KIND_META });
 	assert_string_equal(rm.r[1].label, "scratch-array");
 }
 
@@ -122,7 +123,7 @@ static void test_same_label_by_content_merges(void **state)
 	kho_rmap_init(&rm, st, 8);
 	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, KHO_KIND_META, a), 0);
 	sim_expect(kho_rmap_add(&rm, 0x2000, 0x3000, KHO_KIND_META, b), 0);
-	ASSERT_MAP(&rm, {0x1000, 0x3000, KHO_KIND_META});
+	ASSERT_MAP(&rm, { 0x1000, 0x3000, KHO_KIND_META });
 }
 
 static void test_touching_other_kind_allowed(void **state)
@@ -135,7 +136,8 @@ static void test_touching_other_kind_allowed(void **state)
 	sim_expect(kho_rmap_add(&rm, 0x2000, 0x3000, M, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, P, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x3000, 0x4000, P, NULL), 0);
-	ASSERT_MAP(&rm, {0x1000, 0x2000, P}, {0x2000, 0x3000, M}, {0x3000, 0x4000, P});
+	ASSERT_MAP(&rm, { 0x1000, 0x2000, P }, { 0x2000, 0x3000, M },
+		   { 0x3000, 0x4000, P });
 }
 
 static void test_overlap_other_kind_refused(void **state)
@@ -171,8 +173,9 @@ static void test_unordered_inserts_sorted(void **state)
 	sim_expect(
 		kho_rmap_add(&rm, 0xA0000000ull, 0xB0000000ull, KHO_KIND_FIRMWARE, NULL),
 		0);
-	ASSERT_MAP(&rm, {0x1000, 0x2000, M}, {0x4000, 0x5000, S}, {0x8000, 0x9000, P},
-		   {0xA0000000ull, 0xB0000000ull, KHO_KIND_FIRMWARE});
+	ASSERT_MAP(&rm, { 0x1000, 0x2000, M }, { 0x4000, 0x5000, S },
+		   { 0x8000, 0x9000, P },
+		   { 0xA0000000ull, 0xB0000000ull, KHO_KIND_FIRMWARE });
 }
 
 static void test_add_invalid(void **state)
@@ -199,7 +202,7 @@ static void test_add_new_refuses_same_kind_overlap(void **state)
 	sim_expect(kho_rmap_add_new(&rm, 0x1000, 0x2000, M, NULL), 0);
 	sim_expect(kho_rmap_add_new(&rm, 0x1000, 0x2000, M, NULL), -KHO_E_OVERLAP);
 	sim_expect(kho_rmap_add_new(&rm, 0x2000, 0x3000, M, NULL), 0);
-	ASSERT_MAP(&rm, {0x1000, 0x3000, M});
+	ASSERT_MAP(&rm, { 0x1000, 0x3000, M });
 }
 
 /* --------------------------------- carving ---------------------------------- */
@@ -213,8 +216,8 @@ static void test_carve_middle_of_scratch(void **state)
 	kho_rmap_init(&rm, st, 8);
 	sim_expect(kho_rmap_add(&rm, 0x400000, 0x800000, S, NULL), 0);
 	sim_expect(kho_rmap_carve(&rm, 0x500000, 0x600000, PAY, "kernel"), 0);
-	ASSERT_MAP(&rm, {0x400000, 0x500000, S}, {0x500000, 0x600000, PAY},
-		   {0x600000, 0x800000, S});
+	ASSERT_MAP(&rm, { 0x400000, 0x500000, S }, { 0x500000, 0x600000, PAY },
+		   { 0x600000, 0x800000, S });
 }
 
 static void test_carve_edges_and_whole(void **state)
@@ -229,8 +232,8 @@ static void test_carve_edges_and_whole(void **state)
 	sim_expect(kho_rmap_carve(&rm, 0x400000, 0x401000, PAY, "dtb"), 0);
 	sim_expect(kho_rmap_carve(&rm, 0x7FF000, 0x800000, PAY, "initrd"), 0);
 	sim_expect(kho_rmap_carve(&rm, 0x900000, 0xA00000, KHO_KIND_META, "array"), 0);
-	ASSERT_MAP(&rm, {0x400000, 0x401000, PAY}, {0x401000, 0x7FF000, S},
-		   {0x7FF000, 0x800000, PAY}, {0x900000, 0xA00000, KHO_KIND_META});
+	ASSERT_MAP(&rm, { 0x400000, 0x401000, PAY }, { 0x401000, 0x7FF000, S },
+		   { 0x7FF000, 0x800000, PAY }, { 0x900000, 0xA00000, KHO_KIND_META });
 }
 
 static void test_carve_across_two_scratch_ranges(void **state)
@@ -243,7 +246,8 @@ static void test_carve_across_two_scratch_ranges(void **state)
 	sim_expect(kho_rmap_add(&rm, 0x0, 0x5000, S, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x6000, 0xA000, S, NULL), 0);
 	sim_expect(kho_rmap_carve(&rm, 0x4000, 0x7000, PAY, "k"), 0);
-	ASSERT_MAP(&rm, {0x0, 0x4000, S}, {0x4000, 0x7000, PAY}, {0x7000, 0xA000, S});
+	ASSERT_MAP(&rm, { 0x0, 0x4000, S }, { 0x4000, 0x7000, PAY },
+		   { 0x7000, 0xA000, S });
 }
 
 static void test_carve_refuses_other_kinds(void **state)
@@ -272,7 +276,7 @@ static void test_carve_from_meta(void **state)
 	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, KHO_KIND_META, "kho-fdt"), 0);
 	sim_expect(kho_rmap_add(&rm, 0x3000, 0x4000, P, NULL), 0);
 	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x3000, P, NULL, KHO_KIND_META), 0);
-	ASSERT_MAP(&rm, {0x0, 0x4000, P});
+	ASSERT_MAP(&rm, { 0x0, 0x4000, P });
 	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x1000, P, NULL, P), -KHO_E_INVAL);
 }
 
@@ -293,9 +297,10 @@ static void test_alloc_scratch_alignment(void **state)
 	assert_int_equal(b, 0x20000);
 	sim_expect(kho_rmap_alloc_scratch(&rm, 0x1000, 0x1000, 0x80000, PAY, "d", &c), 0);
 	assert_int_equal(c, 0x80000);
-	ASSERT_MAP(&rm, {0x1000, 0x10000, S}, {0x10000, 0x12000, PAY},
-		   {0x12000, 0x20000, S}, {0x20000, 0x22000, PAY}, {0x22000, 0x80000, S},
-		   {0x80000, 0x81000, PAY}, {0x81000, 0x100000, S});
+	ASSERT_MAP(&rm, { 0x1000, 0x10000, S }, { 0x10000, 0x12000, PAY },
+		   { 0x12000, 0x20000, S }, { 0x20000, 0x22000, PAY },
+		   { 0x22000, 0x80000, S }, { 0x80000, 0x81000, PAY },
+		   { 0x81000, 0x100000, S });
 }
 
 static void test_alloc_scratch_low_first_and_full(void **state)
@@ -327,11 +332,11 @@ static void test_check_write_by_kind(void **state)
 {
 	struct kho_range st[16];
 	struct kho_rmap rm;
-	static const unsigned int prot[] = {KHO_KIND_PRESERVED, KHO_KIND_MAP,
-					    KHO_KIND_META,	KHO_KIND_FIRMWARE,
-					    KHO_KIND_NOMAP,	KHO_KIND_RESERVED};
-	static const unsigned int open[] = {KHO_KIND_SCRATCH, KHO_KIND_PAYLOAD,
-					    KHO_KIND_CMA};
+	static const unsigned int prot[] = { KHO_KIND_PRESERVED, KHO_KIND_MAP,
+					     KHO_KIND_META,	 KHO_KIND_FIRMWARE,
+					     KHO_KIND_NOMAP,	 KHO_KIND_RESERVED };
+	static const unsigned int open[] = { KHO_KIND_SCRATCH, KHO_KIND_PAYLOAD,
+					     KHO_KIND_CMA };
 
 	(void)state;
 	kho_rmap_init(&rm, st, 16);
@@ -434,9 +439,10 @@ static void test_remove_middle_and_whole(void **state)
 	sim_expect(kho_rmap_add(&rm, 0x0, 0x10000, P, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x10000, 0x11000, M, NULL), 0);
 	sim_expect(kho_rmap_remove(&rm, 0x4000, 0x6000, P), 0);
-	ASSERT_MAP(&rm, {0x0, 0x4000, P}, {0x6000, 0x10000, P}, {0x10000, 0x11000, M});
+	ASSERT_MAP(&rm, { 0x0, 0x4000, P }, { 0x6000, 0x10000, P },
+		   { 0x10000, 0x11000, M });
 	sim_expect(kho_rmap_remove(&rm, 0x0, 0x20000, P), 0); /* map kind untouched */
-	ASSERT_MAP(&rm, {0x10000, 0x11000, M});
+	ASSERT_MAP(&rm, { 0x10000, 0x11000, M });
 	sim_expect(kho_rmap_remove(&rm, 0x5000, 0x5000, P), -KHO_E_INVAL);
 }
 
@@ -451,7 +457,7 @@ static void test_remove_without_split_when_full(void **state)
 	sim_expect(kho_rmap_add(&rm, 0x0, 0x4000, P, NULL), 0);
 	sim_expect(kho_rmap_add(&rm, 0x8000, 0x9000, M, NULL), 0);
 	sim_expect(kho_rmap_remove(&rm, 0x3000, 0x4000, P), 0);
-	ASSERT_MAP(&rm, {0x0, 0x3000, P}, {0x8000, 0x9000, M});
+	ASSERT_MAP(&rm, { 0x0, 0x3000, P }, { 0x8000, 0x9000, M });
 }
 
 /* -------------------------------- capacity --------------------------------- */
@@ -472,7 +478,7 @@ static void test_full_add_refused_unchanged(void **state)
 	assert_same(&rm, &c, "a full add");
 	sim_expect(kho_rmap_add(&rm, 0x2000, 0x4000, P, NULL),
 		   0); /* merging needs no slot */
-	ASSERT_MAP(&rm, {0x1000, 0x5000, P});
+	ASSERT_MAP(&rm, { 0x1000, 0x5000, P });
 }
 
 static void test_full_carve_refused_unchanged(void **state)

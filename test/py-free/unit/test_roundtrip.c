@@ -128,8 +128,8 @@ static void preserve_range(struct rt *t, u64 phys, u64 size)
 }
 
 static const struct kho_scratch scratch2[2] = {
-	{SIM_SCRATCH, SIM_SCRATCH_SIZE},
-	{HIGH_SCRATCH, 4 * MiB},
+	{ SIM_SCRATCH, SIM_SCRATCH_SIZE },
+	{ HIGH_SCRATCH, 4 * MiB },
 };
 
 static void finish(struct rt *t)
@@ -144,7 +144,7 @@ static void assert_producer_footprint(struct rt *t)
 {
 	const struct sim_span allowed[2] = {
 		sim_alloc_span(&t->a),
-		{SIM_SCR_ARRAY, SIM_SCR_ARRAY + sizeof(scratch2)},
+		{ SIM_SCR_ARRAY, SIM_SCR_ARRAY + sizeof(scratch2) },
 	};
 
 	sim_assert_unchanged(&t->s, allowed, 2, "the producer");
@@ -205,9 +205,9 @@ static int blk_cmp(const void *a, const void *b)
 /* Every block with its order, not only the union of the ranges. */
 static void assert_blocks(struct rt *t)
 {
-	struct blk_list got = {.n = 0};
+	struct blk_list got = { .n = 0 };
 	struct blk want[MAX_BLOCKS];
-	struct kho_walk w = {.block = collect_blocks, .arg = &got};
+	struct kho_walk w = { .block = collect_blocks, .arg = &got };
 
 	sim_expect(kho_in_walk(&t->in, &w), 0);
 	memcpy(want, t->want, t->nwant * sizeof(*want));
@@ -300,8 +300,8 @@ static void assert_scratch(struct rt *t)
 {
 	struct sim_span got[8];
 	const struct sim_span want[2] = {
-		{SIM_SCRATCH, SIM_SCRATCH + SIM_SCRATCH_SIZE},
-		{HIGH_SCRATCH, HIGH_SCRATCH + 4 * MiB},
+		{ SIM_SCRATCH, SIM_SCRATCH + SIM_SCRATCH_SIZE },
+		{ HIGH_SCRATCH, HIGH_SCRATCH + 4 * MiB },
 	};
 	const struct kho_range *arr = kho_rmap_find(&t->in_rm, SIM_SCR_ARRAY);
 
@@ -315,7 +315,7 @@ static void assert_scratch(struct rt *t)
 
 static void roundtrip(struct rt *t, enum kho_abi abi)
 {
-	struct blob_seen seen = {0};
+	struct blob_seen seen = { 0 };
 	const void *memblock;
 
 	produce_everything(t, abi);
@@ -744,7 +744,7 @@ static void test_dma_pool_empty_leaves_nothing(void **state)
 static void test_scratch_alignment_per_abi(void **state)
 {
 	struct rt *t = *state;
-	const struct kho_scratch two_mib = {SIM_SCRATCH + 2 * MiB, 2 * MiB};
+	const struct kho_scratch two_mib = { SIM_SCRATCH + 2 * MiB, 2 * MiB };
 
 	init(t, KHO_ABI_V4);
 	sim_expect(kho_out_scratch(&t->out, SIM_SCR_ARRAY, &two_mib, 1),
@@ -758,7 +758,7 @@ static void test_scratch_alignment_per_abi(void **state)
 static void test_scratch_over_preserved_refused(void **state)
 {
 	struct rt *t = *state;
-	const struct kho_scratch over = {SIM_DATA & ~(4 * MiB - 1), 4 * MiB};
+	const struct kho_scratch over = { SIM_DATA & ~(4 * MiB - 1), 4 * MiB };
 
 	init(t, KHO_ABI_V4);
 	preserve(t, SIM_DATA, 0);
@@ -768,7 +768,7 @@ static void test_scratch_over_preserved_refused(void **state)
 static void test_scratch_zero_size_entry_kept(void **state)
 {
 	struct rt *t = *state;
-	const struct kho_scratch sc[2] = {{SIM_SCRATCH, SIM_SCRATCH_SIZE}, {0, 0}};
+	const struct kho_scratch sc[2] = { { SIM_SCRATCH, SIM_SCRATCH_SIZE }, { 0, 0 } };
 
 	init(t, KHO_ABI_V4);
 	sim_expect(kho_out_scratch(&t->out, SIM_SCR_ARRAY, sc, 2), 0);
@@ -843,7 +843,7 @@ static void test_chosen_1_cell_above_4g(void **state)
 static void test_chosen_stale_props_replaced(void **state)
 {
 	struct rt *t = *state;
-	const u32 junk[3] = {1, 2, 3};
+	const u32 junk[3] = { 1, 2, 3 };
 	struct kho_chosen ch;
 	int chosen, len, count = 0, off;
 

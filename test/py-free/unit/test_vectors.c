@@ -41,16 +41,16 @@ struct vec {
 #define FAR_PAGE 0x41800000ull	 /* order-0 bit 6144: only a 4 KiB bitmap holds it */
 
 static const struct sim_span base_set[] = {
-	{SIM_FDT, SIM_FDT + 0x1000},
-	{LOW_RUN, LOW_RUN + 0x3000},
-	{ORDER9, ORDER9 + 2 * MiB},
-	{HIGH_PAGE, HIGH_PAGE + 0x1000},
+	{ SIM_FDT, SIM_FDT + 0x1000 },
+	{ LOW_RUN, LOW_RUN + 0x3000 },
+	{ ORDER9, ORDER9 + 2 * MiB },
+	{ HIGH_PAGE, HIGH_PAGE + 0x1000 },
 };
 
 static const struct sim_span far_set[] = {
-	{SIM_FDT, SIM_FDT + 0x1000},	 {LOW_RUN, LOW_RUN + 0x3000},
-	{ORDER9, ORDER9 + 2 * MiB},	 {FAR_PAGE, FAR_PAGE + 0x1000},
-	{HIGH_PAGE, HIGH_PAGE + 0x1000},
+	{ SIM_FDT, SIM_FDT + 0x1000 },	   { LOW_RUN, LOW_RUN + 0x3000 },
+	{ ORDER9, ORDER9 + 2 * MiB },	   { FAR_PAGE, FAR_PAGE + 0x1000 },
+	{ HIGH_PAGE, HIGH_PAGE + 0x1000 },
 };
 
 #define N(a) (unsigned int)(sizeof(a) / sizeof((a)[0]))
@@ -208,7 +208,7 @@ static void test_v1_empty_chunk_accepted(void **state)
 {
 	struct vec *v = *state;
 	u64 c0 = sim_page(&v->a);
-	const struct sim_span none[] = {{0, 0}};
+	const struct sim_span none[] = { { 0, 0 } };
 
 	sim_v1_chunk(&v->s, c0, 0, 0, 0);
 	sim_kho_fdt(&v->s, SIM_FDT, 0x1000, "kho-v1", 1, c0);
@@ -303,7 +303,7 @@ static void test_radix_overlapping_orders_over_fdt_page(void **state)
 {
 	struct vec *v = *state;
 	u64 root = 0;
-	const struct sim_span want[] = {{SIM_FDT - 0x2000, SIM_FDT + 0x1000}};
+	const struct sim_span want[] = { { SIM_FDT - 0x2000, SIM_FDT + 0x1000 } };
 
 	/*
 	 * Orders may overlap (ABI notes 2.2): an order-1 block just below the FDT
@@ -367,7 +367,7 @@ static int collect_blob(void *arg, const struct kho_blob *b)
 static void test_v4_blob_nodes(void **state)
 {
 	struct vec *v = *state;
-	struct blob_list l = {0};
+	struct blob_list l = { 0 };
 	const struct kho_range *r;
 	void *fdt;
 	int i;
@@ -434,7 +434,7 @@ static void le64(u8 *b, u64 v)
 static void test_out_fdt_header_compat_and_map(void **state)
 {
 	struct vec *v = *state;
-	static const u8 magic[4] = {0xd0, 0x0d, 0xfe, 0xed};
+	static const u8 magic[4] = { 0xd0, 0x0d, 0xfe, 0xed };
 	const u8 *raw;
 	u8 want[8];
 	int len;
@@ -462,9 +462,9 @@ static void test_out_compat_strings(void **state)
 		enum kho_abi abi;
 		const char *compat;
 	} t[] = {
-		{KHO_ABI_V1_512, "kho-v1"},   {KHO_ABI_V1_4K, "kho-v1"},
-		{KHO_ABI_V1_4K_NZ, "kho-v1"}, {KHO_ABI_V3, "kho-v3"},
-		{KHO_ABI_V4, "kho-v4"},
+		{ KHO_ABI_V1_512, "kho-v1" },	{ KHO_ABI_V1_4K, "kho-v1" },
+		{ KHO_ABI_V1_4K_NZ, "kho-v1" }, { KHO_ABI_V3, "kho-v3" },
+		{ KHO_ABI_V4, "kho-v4" },
 	};
 
 	for (unsigned int i = 0; i < N(t); i++) {
@@ -499,8 +499,8 @@ static u64 hand_leaf(const struct sim *s, u64 root, const unsigned int slot[6])
 static void test_out_radix_leaf_bits(void **state)
 {
 	struct vec *v = *state;
-	static const unsigned int order0_slots[6] = {0, 8, 0, 0, 0, 2};
-	static const unsigned int order9_slots[6] = {0, 0, 0, 0, 2, 0};
+	static const unsigned int order0_slots[6] = { 0, 8, 0, 0, 0, 2 };
+	static const unsigned int order9_slots[6] = { 0, 0, 0, 0, 2, 0 };
 	const u8 *leaf;
 
 	produce(v, KHO_ABI_V4); /* the FDT page is the pool's first page, 0x4020_0000 */
@@ -571,8 +571,8 @@ static void test_out_scratch_array_bytes(void **state)
 {
 	struct vec *v = *state;
 	const struct kho_scratch sc[2] = {
-		{SIM_SCRATCH, SIM_SCRATCH_SIZE},
-		{SIM_HIGH_BASE + 4 * MiB, 4 * MiB},
+		{ SIM_SCRATCH, SIM_SCRATCH_SIZE },
+		{ SIM_HIGH_BASE + 4 * MiB, 4 * MiB },
 	};
 	u8 want[32];
 
@@ -588,11 +588,11 @@ static void test_out_scratch_array_bytes(void **state)
 static void test_out_chosen_cells_2_2(void **state)
 {
 	struct vec *v = *state;
-	const struct kho_scratch sc = {SIM_SCRATCH, SIM_SCRATCH_SIZE};
-	static const u8 want_fdt[16] = {0, 0, 0, 0, 0x40, 0x20, 0,    0,
-					0, 0, 0, 0, 0,	  0,	0x10, 0};
-	static const u8 want_scr[16] = {0, 0, 0, 0, 0x40, 0x10, 0x10, 0,
-					0, 0, 0, 0, 0,	  0,	0,    16};
+	const struct kho_scratch sc = { SIM_SCRATCH, SIM_SCRATCH_SIZE };
+	static const u8 want_fdt[16] = { 0, 0, 0, 0, 0x40, 0x20, 0,    0,
+					 0, 0, 0, 0, 0,	   0,	 0x10, 0 };
+	static const u8 want_scr[16] = { 0, 0, 0, 0, 0x40, 0x10, 0x10, 0,
+					 0, 0, 0, 0, 0,	   0,	 0,    16 };
 	int chosen, len;
 
 	produce(v, KHO_ABI_V4);
@@ -611,8 +611,8 @@ static void test_out_chosen_cells_2_2(void **state)
 static void test_out_chosen_cells_1_1(void **state)
 {
 	struct vec *v = *state;
-	const struct kho_scratch sc = {SIM_SCRATCH, SIM_SCRATCH_SIZE};
-	static const u8 want_fdt[8] = {0x40, 0x20, 0, 0, 0, 0, 0x10, 0};
+	const struct kho_scratch sc = { SIM_SCRATCH, SIM_SCRATCH_SIZE };
+	static const u8 want_fdt[8] = { 0x40, 0x20, 0, 0, 0, 0, 0x10, 0 };
 	int chosen, len;
 
 	sim_os_dt(v->dt, sizeof(v->dt), &v->s, 1, 1);
@@ -686,7 +686,7 @@ int main(void)
 		T(test_radix_auto_resolves_compatible),
 		T(test_radix_tree_helper_matches_hand_slots),
 		T(test_radix_overlapping_orders_over_fdt_page),
-	T(test_radix_map_page_also_preserved),
+		T(test_radix_map_page_also_preserved),
 		T(test_v4_blob_nodes),
 		T(test_v1_blob_is_sub_fdt),
 		T(test_out_fdt_header_compat_and_map),

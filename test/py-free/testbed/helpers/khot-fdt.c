@@ -57,7 +57,8 @@ static void print_value(const uint8_t *v, uint32_t len)
 static int find(const struct blob *b, const char *path, const char *prop)
 {
 	int ok = 1, depth = 0;
-	size_t off = be32(b, 8, &ok), strs = be32(b, 12, &ok), plen[MAX_DEPTH + 1] = { 0 };
+	size_t off = be32(b, 8, &ok), strs = be32(b, 12, &ok),
+	       plen[MAX_DEPTH + 1] = { 0 };
 	char cur[1024] = "";
 
 	while (ok) {
@@ -90,7 +91,8 @@ static int find(const struct blob *b, const char *path, const char *prop)
 			if (!ok || len > b->len - off || strs + nameoff >= b->len)
 				return -1;
 			name = (const char *)b->p + strs + nameoff;
-			if (!strcmp(strcmp(path, "/") ? path : "", cur) && !strcmp(name, prop)) {
+			if (!strcmp(strcmp(path, "/") ? path : "", cur) &&
+			    !strcmp(name, prop)) {
 				print_value(b->p + off, len);
 				return 0;
 			}
@@ -132,6 +134,7 @@ int main(int argc, char **argv)
 	rc = find(&b, argv[2], argv[3]);
 	if (rc)
 		fprintf(stderr, "khot-fdt: %s: %s\n", argv[1],
-			rc > 0 ? "no such node or property" : "malformed structure block");
+			rc > 0 ? "no such node or property"
+			       : "malformed structure block");
 	return rc ? 1 : 0;
 }

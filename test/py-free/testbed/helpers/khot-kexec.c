@@ -49,7 +49,8 @@ static int read_file(const char *path, char **buf, size_t *len)
 	*buf = malloc(st.st_size ? st.st_size : 1);
 	if (!*buf)
 		return -1;
-	while (got < (size_t)st.st_size && (n = read(fd, *buf + got, st.st_size - got)) > 0)
+	while (got < (size_t)st.st_size &&
+	       (n = read(fd, *buf + got, st.st_size - got)) > 0)
 		got += n;
 	close(fd);
 	*len = got;
@@ -89,8 +90,8 @@ static int chain_fd(const char *stub_path, const char *kernel_path)
 	if (read_file(stub_path, &stub, &slen) || read_file(kernel_path, &kern, &klen))
 		return -1;
 	if (!is_image(stub, slen) || !is_image(kern, klen) || slen > CHAIN_OFFSET) {
-		fprintf(stderr, "khot-kexec: %s or %s is not a usable arm64 Image\n", stub_path,
-			kernel_path);
+		fprintf(stderr, "khot-kexec: %s or %s is not a usable arm64 Image\n",
+			stub_path, kernel_path);
 		return -1;
 	}
 	total = CHAIN_OFFSET + klen;
@@ -113,7 +114,8 @@ static int chain_fd(const char *stub_path, const char *kernel_path)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: khot-kexec [-d] [-e] [-s STUB] [-i INITRD] [-c CMDLINE] KERNEL\n");
+	fprintf(stderr, "usage: khot-kexec [-d] [-e] [-s STUB] [-i INITRD] [-c CMDLINE] "
+			"KERNEL\n");
 	exit(2);
 }
 
@@ -126,12 +128,23 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "dei:c:s:")) != -1) {
 		switch (opt) {
-		case 'd': flags |= KHOT_KEXEC_FILE_DEBUG; break;
-		case 'e': exec_now = 1; break;
-		case 'i': initrd = optarg; break;
-		case 'c': cmdline = optarg; break;
-		case 's': stub = optarg; break;
-		default: usage();
+		case 'd':
+			flags |= KHOT_KEXEC_FILE_DEBUG;
+			break;
+		case 'e':
+			exec_now = 1;
+			break;
+		case 'i':
+			initrd = optarg;
+			break;
+		case 'c':
+			cmdline = optarg;
+			break;
+		case 's':
+			stub = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc - 1)

@@ -101,7 +101,8 @@ static void print_pages(const char *what, const void *map, uint64_t len)
 	if (pfn_hash(map, len, &h, &runs))
 		printf("khot-luo: %s: pfnhash=unknown (pagemap unreadable)\n", what);
 	else
-		printf("khot-luo: %s: %" PRIu64 " pages in %" PRIu64 " runs pfnhash=0x%016" PRIx64 "\n",
+		printf("khot-luo: %s: %" PRIu64 " pages in %" PRIu64
+		       " runs pfnhash=0x%016" PRIx64 "\n",
 		       what, len / sysconf(_SC_PAGESIZE), runs, h);
 }
 
@@ -121,7 +122,8 @@ static void hold_forever(void)
 		pause();
 }
 
-static int preserve(int luo, const char *name, uint64_t token, uint64_t size, uint64_t seed)
+static int preserve(int luo, const char *name, uint64_t token, uint64_t size,
+		    uint64_t seed)
 {
 	struct lu_fd_arg a = { .size = sizeof(a), .token = token };
 	uint64_t *p;
@@ -149,8 +151,9 @@ static int preserve(int luo, const char *name, uint64_t token, uint64_t size, ui
 	}
 	close(mfd);
 	close(luo);
-	printf("khot-luo: session '%s' preserves a 0x%" PRIx64 "-byte memfd as token 0x%" PRIx64
-	       " (seed 0x%" PRIx64 ")\n", name, size, token, seed);
+	printf("khot-luo: session '%s' preserves a 0x%" PRIx64
+	       "-byte memfd as token 0x%" PRIx64 " (seed 0x%" PRIx64 ")\n",
+	       name, size, token, seed);
 	fflush(stdout);
 	if (fork() == 0)
 		hold_forever();
@@ -196,8 +199,9 @@ static int verify(int luo, const char *name, uint64_t token, uint64_t size, uint
 	close(a.fd);
 	if (ioctl(sfd, LU_SESSION_FINISH, &f))
 		perror("khot-luo: finish session");
-	printf("khot-luo: session '%s' token 0x%" PRIx64 ": 0x%" PRIx64 " bytes match (seed 0x%"
-	       PRIx64 ")\n", name, token, size, seed);
+	printf("khot-luo: session '%s' token 0x%" PRIx64 ": 0x%" PRIx64
+	       " bytes match (seed 0x%" PRIx64 ")\n",
+	       name, token, size, seed);
 	return 0;
 }
 
@@ -209,7 +213,8 @@ int main(int argc, char **argv)
 	if (argc != 6 || (strcmp(argv[1], "preserve") && strcmp(argv[1], "verify")) ||
 	    khot_parse_u64(argv[3], &token) || khot_parse_u64(argv[4], &size) ||
 	    khot_parse_u64(argv[5], &seed) || !size || size % 8) {
-		fprintf(stderr, "usage: khot-luo preserve|verify SESSION TOKEN SIZE SEED\n");
+		fprintf(stderr,
+			"usage: khot-luo preserve|verify SESSION TOKEN SIZE SEED\n");
 		return 2;
 	}
 	luo = open("/dev/liveupdate", O_RDWR);

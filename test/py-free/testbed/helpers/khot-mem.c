@@ -19,7 +19,8 @@ static int fill(volatile uint64_t *p, uint64_t addr, uint64_t size, uint64_t see
 {
 	for (uint64_t off = 0; off < size; off += 8)
 		p[off / 8] = khot_pattern(addr + off, seed);
-	printf("khot-mem: filled 0x%" PRIx64 " bytes at 0x%" PRIx64 " (seed 0x%" PRIx64 ")\n",
+	printf("khot-mem: filled 0x%" PRIx64 " bytes at 0x%" PRIx64 " (seed 0x%" PRIx64
+	       ")\n",
 	       size, addr, seed);
 	return 0;
 }
@@ -40,12 +41,14 @@ static int verify(const volatile uint64_t *p, uint64_t addr, uint64_t size, uint
 		}
 	}
 	if (bad) {
-		printf("khot-mem: MISMATCH at 0x%" PRIx64 ": got 0x%016" PRIx64 " want 0x%016" PRIx64
-		       " (%" PRIu64 " of %" PRIu64 " words differ)\n",
+		printf("khot-mem: MISMATCH at 0x%" PRIx64 ": got 0x%016" PRIx64
+		       " want 0x%016" PRIx64 " (%" PRIu64 " of %" PRIu64
+		       " words differ)\n",
 		       first, got, want, bad, size / 8);
 		return 1;
 	}
-	printf("khot-mem: 0x%" PRIx64 " bytes at 0x%" PRIx64 " match (seed 0x%" PRIx64 ")\n",
+	printf("khot-mem: 0x%" PRIx64 " bytes at 0x%" PRIx64 " match (seed 0x%" PRIx64
+	       ")\n",
 	       size, addr, seed);
 	return 0;
 }
@@ -64,7 +67,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if ((addr | size) & (uint64_t)(pg - 1) || !size) {
-		fprintf(stderr, "khot-mem: ADDR and SIZE must be page aligned, SIZE non-zero\n");
+		fprintf(stderr,
+			"khot-mem: ADDR and SIZE must be page aligned, SIZE non-zero\n");
 		return 2;
 	}
 	do_fill = !strcmp(argv[1], "fill");
@@ -74,8 +78,8 @@ int main(int argc, char **argv)
 		perror("khot-mem: /dev/mem");
 		return 1;
 	}
-	map = mmap(NULL, size, do_fill ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd,
-		   (off_t)addr);
+	map = mmap(NULL, size, do_fill ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED,
+		   fd, (off_t)addr);
 	if (map == MAP_FAILED) {
 		perror("khot-mem: mmap");
 		return 1;
