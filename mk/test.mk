@@ -24,3 +24,6 @@ FORMAT_SRCS = $(shell git ls-files '*.c' '*.h')
 .PHONY: format-check
 format-check:
 	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format: ok"
+
+# Keep test objects: they are intermediates of the pattern rules above.
+.SECONDARY:
