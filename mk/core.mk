@@ -1,5 +1,6 @@
 # libkho for the host (tests, khotool) and for the targets (AArch64, Thumb-2).
 KHO_SRCS := $(sort $(wildcard lib/kho/*.c))
+BOOT_SRCS := $(sort $(wildcard lib/boot/*.c))
 LIBC_SRCS := lib/libc/string.c
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -33,6 +34,10 @@ $(BUILD)/$(1)/libkho.a: $(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(KHO_SRCS))
 	@rm -f $$@
 	$$(AR_$(1)) rcs $$@ $$^
 
+$(BUILD)/$(1)/libboot.a: $$(patsubst %.c,$(BUILD)/$(1)/obj/%.o,$(BOOT_SRCS))
+	@rm -f $$@
+	$$(AR_$(1)) rcs $$@ $$^
+
 $(BUILD)/$(1)/libfdt.a: $(addprefix $(BUILD)/$(1)/libfdt/,$(addsuffix .o,$(LIBFDT_NAMES)))
 	@rm -f $$@
 	$$(AR_$(1)) rcs $$@ $$^
@@ -46,11 +51,11 @@ $(eval $(call target_rules,host))
 $(eval $(call target_rules,aarch64))
 $(eval $(call target_rules,arm))
 
-HOST_LIBS := $(BUILD)/host/libkho.a $(BUILD)/host/libfdt.a
+HOST_LIBS := $(BUILD)/host/libboot.a $(BUILD)/host/libkho.a $(BUILD)/host/libfdt.a
 .PHONY: host lib-aarch64 lib-arm
-host: $(HOST_LIBS) $(BUILD)/host/khotool
-lib-aarch64: $(BUILD)/aarch64/libkho.a $(BUILD)/aarch64/libfdt.a $(BUILD)/aarch64/libc.a
-lib-arm: $(BUILD)/arm/libkho.a $(BUILD)/arm/libfdt.a $(BUILD)/arm/libc.a
+host: $(HOST_LIBS) $(BUILD)/host/khotool $(BUILD)/host/mkpayload
+lib-aarch64: $(BUILD)/aarch64/libkho.a $(BUILD)/aarch64/libboot.a $(BUILD)/aarch64/libfdt.a $(BUILD)/aarch64/libc.a
+lib-arm: $(BUILD)/arm/libkho.a $(BUILD)/arm/libboot.a $(BUILD)/arm/libfdt.a $(BUILD)/arm/libc.a
 
 # khotool: the host tool for people validating a handover.
 KHOTOOL_SRCS := $(sort $(wildcard tools/khotool/*.c))
@@ -73,3 +78,8 @@ size-arm:
 .PHONY: size-aarch64 size-arm
 
 -include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)
+
+# mkpayload: builds the payload container the stage boots.
+$(BUILD)/host/mkpayload: $(BUILD)/host/obj/tools/mkpayload/mkpayload.o \
+		$(BUILD)/host/obj/tools/mkpayload/container.o $(HOST_LIBS)
+	$(CC_host) $(CFLAGS_host) -o $@ $^

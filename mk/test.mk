@@ -1,6 +1,6 @@
 # Host unit tests (cmocka) and khotool tests.
 UNIT_DIR := test/py-free/unit
-UNIT_SUPPORT := $(UNIT_DIR)/sim.c
+UNIT_SUPPORT := $(UNIT_DIR)/sim.c tools/mkpayload/container.c
 UNIT_TESTS := $(patsubst $(UNIT_DIR)/%.c,$(BUILD)/host/test/%,$(sort $(wildcard $(UNIT_DIR)/test_*.c)))
 
 $(BUILD)/host/test/%: $(BUILD)/host/obj/$(UNIT_DIR)/%.o \

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot flow of a khofw stage, portable and host-testable: read the firmware
+ * buffers the board declares, protect everything, choose scratch areas the way
+ * Linux 7.3 sizes them, place the next kernel, initrd and DTB inside scratch
+ * (in place when the container is already there), and build the hand-over: KHO
+ * state, a CMA pool, /chosen. The stage then only cleans caches and jumps.
+ *
+ * All memory is reached through a struct kho_mem; nothing is written outside
+ * memory the reservation map proves free or owned.
+ */
+#ifndef BOOT_BOOT_H
+#define BOOT_BOOT_H
+
+#include <boot/payload.h>
+#include <kho/in.h>
+#include <kho/out.h>
+#include <kho/rmap.h>
+
+#define BOOT_MAX_FW_BUFS 8
+#define BOOT_MAX_SCRATCH 8
+#define BOOT_DTB_SLACK (64u << 10) /* room for the nodes and properties we add */
+
+enum boot_fw_kind {
+	BOOT_FW_LOG = 1, /* handed over as a memblock reserve_mem region */
+	BOOT_FW_DMA,	 /* a device's DMA buffer: struct dma_alloc_ser */
+};
+
+/* A buffer the board's DT declares under /firmware/khofw. */
+struct boot_fw_buf {
+	const char *name; /* node name */
+	u64 phys;
+	u64 size;
+	u32 kind;	    /* enum boot_fw_kind */
+	u32 coherent;	    /* DMA: 1 if the device is dma-coherent */
+	u64 attrs;	    /* DMA: DMA_ATTR_* */
+	const char *device; /* DMA: DT path of the device */
+};
+
+struct boot_cfg {
+	const char *log_name; /* reserve_mem name of the log buffer */
+	const char *release;  /* kexec-metadata release string */
+	u64 cma_size;	      /* CMA pool to describe, 0 for none */
+	u64 scratch_min;      /* floor of the scratch total */
+	u32 scratch_scale;    /* percent of the estimate, Linux's default is 200 */
+	u32 page_shift;
+};
+
+struct boot_state {
+	const struct kho_mem *mem;
+	struct kho_rmap rm;
+	struct boot_cfg cfg;
+	struct boot_payload pl;
+	u64 pl_phys; /* the container as given */
+	u64 pl_size;
+	struct boot_fw_buf fw[BOOT_MAX_FW_BUFS];
+	unsigned int nr_fw;
+	struct kho_scratch scratch[BOOT_MAX_SCRATCH];
+	unsigned int nr_scratch;
+	u64 kernel;  /* final kernel address */
+	u64 initrd;  /* final initrd address */
+	u64 dtb;     /* the DTB handed to the kernel */
+	u64 dtb_cap; /* its buffer size */
+	u64 cma;     /* CMA pool base, 0 if none */
+	u64 copied;  /* payload bytes copied */
+	u32 abi;     /* KHO ABI produced, 0 for none (reserved-memory only) */
+	struct kho_out out;
+};
+
+/* Start: rm uses storage[0..cap). */
+void boot_init(struct boot_state *st, const struct kho_mem *mem,
+	       struct kho_range *storage, unsigned int cap, const struct boot_cfg *cfg);
+
+/* Record [start, end) as this firmware's own (image, stack, pools). */
+int boot_protect_firmware(struct boot_state *st, u64 start, u64 end, const char *label);
+
+/*
+ * Read the firmware buffers of board_dt's /firmware/khofw: children with reg and
+ * khofw,kind = "log" | "dma"; DMA ones name their device by khofw,device (a path
+ * in board_dt) and may carry khofw,dma-attrs. A DMA buffer is coherent when the
+ * device or its nearest ancestor saying so has dma-coherent (dma-noncoherent says
+ * no; the arm64 default is non-coherent). Buffers are recorded as firmware.
+ * Returns how many, or -KHO_E_NOT_FOUND (no node), -KHO_E_PROP, -KHO_E_NOSPC,
+ * -KHO_E_MISALIGNED (not page aligned), -KHO_E_OUTSIDE_RAM, rmap errors.
+ */
+int boot_read_fw(struct boot_state *st, const void *board_dt);
+
+/*
+ * Take the payload container at [phys, phys+len) (the stage's initrd) and the
+ * input DTB at dt (recorded so nothing is placed over them before they are read).
+ * Errors: boot_payload_parse() errors, -KHO_E_OUTSIDE_RAM, -KHO_E_UNMAPPED.
+ */
+int boot_take_payload(struct boot_state *st, u64 phys, u64 len, int check_data);
+
+/*
+ * Scratch total the next kernel needs for its early allocations, as Linux 7.3
+ * sizes it (scale x what a boot reserves: memmap, page tables, kernel, initrd,
+ * DTB and early allocations), rounded up to the scratch alignment, at least the floor.
+ */
+u64 boot_scratch_estimate(const struct boot_state *st);
+
+/*
+ * Choose scratch areas (aligned to the ABI's scratch alignment) that avoid every
+ * protected range: first an area around the payload container so the kernel stays
+ * where it is, else the highest free areas. Errors: -KHO_E_NOSPC.
+ */
+int boot_plan_scratch(struct boot_state *st, u64 dt_phys, u64 dt_size);
+
+/*
+ * Place kernel (2 MiB aligned), initrd and the DTB inside scratch, copying only
+ * what is not already in place (st->copied counts the bytes), and open the input
+ * DT into the new DTB buffer. Errors: -KHO_E_NOSPC, -KHO_E_FDT, mem errors.
+ */
+int boot_place(struct boot_state *st, const void *dt);
+
+/*
+ * Find the highest free, aligned [phys, phys+size) in RAM that no range of the
+ * reservation map touches (not recorded). Errors: -KHO_E_NOSPC.
+ */
+int boot_find_free(const struct boot_state *st, u64 size, u64 align, u64 *phys);
+
+/* A struct kho_page_alloc that hands out boot_find_free() pages. */
+struct kho_page_alloc boot_page_alloc(struct boot_state *st);
+
+/*
+ * Build the hand-over into the placed DTB: a CMA pool (/reserved-memory,
+ * shared-dma-pool, reusable, linux,cma-default), and either KHO state (the log as
+ * reserve_mem, DMA buffers as dma_alloc_ser entries, kexec-metadata, the scratch
+ * array, /chosen) or, for a kernel without KHO, /reserved-memory nodes for the
+ * firmware buffers. Also /chosen bootargs and linux,initrd-*.
+ * Errors: kho_out_*() errors, -KHO_E_FDT.
+ */
+int boot_handoff(struct boot_state *st);
+
+/* Call fn for each range the stage wrote and must clean to PoC before the jump. */
+void boot_for_each_written(const struct boot_state *st,
+			   void (*fn)(void *arg, u64 phys, u64 size), void *arg);
+
+#endif /* BOOT_BOOT_H */

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The architecture contract of the boot stages: everything the portable stage
+ * code needs from the CPU, in one header (AArch64 in arch/arm64, AArch32 in
+ * arch/arm, with the same file names where the roles match). Host builds of the
+ * portable code supply fakes.
+ */
+#ifndef KHOFW_ARCH_H
+#define KHOFW_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exception level (AArch64) or mode (AArch32: 2 = HYP, 1 = SVC) the stage runs in. */
+unsigned int arch_current_el(void);
+
+/* Smallest data cache line size, from CTR. */
+size_t arch_dcache_line(void);
+
+/*
+ * Clean and invalidate [start, start+len) to the point of coherency by VA, line by
+ * line, then DSB SY. Used on everything the CPU wrote through a cacheable mapping
+ * that a device or the next kernel (caches off) will read.
+ */
+void arch_clean_inval_poc(uintptr_t start, size_t len);
+
+/* Invalidate only (after a device wrote memory the CPU is about to read); DSB after. */
+void arch_inval_poc(uintptr_t start, size_t len);
+
+/* Generic timer: counter and frequency (Hz). */
+uint64_t arch_counter(void);
+uint64_t arch_counter_freq(void);
+
+/* Memory attributes of an identity-mapped region. */
+enum arch_mem_attr {
+	ARCH_MEM_NORMAL_WB = 0, /* RAM */
+	ARCH_MEM_NORMAL_NC, /* non-coherent DMA buffers: no cacheable alias anywhere */
+	ARCH_MEM_DEVICE,    /* Device-nGnRE */
+};
+
+struct arch_region {
+	uint64_t base;
+	uint64_t size;
+	enum arch_mem_attr attr;
+};
+
+/*
+ * Build identity-map tables for regions (later entries override earlier ones
+ * where they overlap, so a NC buffer inside RAM ends up NC only: no cacheable
+ * alias) in the page-aligned pool [pool, pool+pool_size), then enable the MMU
+ * and caches. Returns 0, or -1 if the pool is too small or a region is not page
+ * aligned.
+ */
+int arch_mmu_enable(const struct arch_region *regions, unsigned int n, void *pool,
+		    size_t pool_size);
+
+/*
+ * Leave for Linux per the boot protocol: clean the whole data cache to PoC, turn
+ * MMU and caches off, invalidate the I-cache and TLBs, and jump to entry with
+ * x0 = dtb, x1 = x2 = x3 = 0 (AArch32: r0 = 0, r1 = ~0, r2 = dtb).
+ */
+void __attribute__((noreturn)) arch_boot_kernel(uint64_t entry, uint64_t dtb);
+
+/* Stop the CPU forever (after a fatal error has been printed). */
+void __attribute__((noreturn)) arch_halt(void);
+
+#endif /* KHOFW_ARCH_H */

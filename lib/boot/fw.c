@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/* The firmware buffers a board declares in its DT (/firmware/khofw). */
+#include <boot/boot.h>
+#include <kho/dt.h>
+#include <kho/err.h>
+#include <libfdt.h>
+#include <string.h>
+
+void boot_init(struct boot_state *st, const struct kho_mem *mem,
+	       struct kho_range *storage, unsigned int cap, const struct boot_cfg *cfg)
+{
+	memset(st, 0, sizeof(*st));
+	st->mem = mem;
+	st->cfg = *cfg;
+	if (!st->cfg.page_shift)
+		st->cfg.page_shift = 12;
+	if (!st->cfg.scratch_scale)
+		st->cfg.scratch_scale = 200;
+	kho_rmap_init(&st->rm, storage, cap);
+}
+
+int boot_protect_firmware(struct boot_state *st, u64 start, u64 end, const char *label)
+{
+	return kho_rmap_add(&st->rm, start, end, KHO_KIND_FIRMWARE, label);
+}
+
+/* Linux's of_dma_is_coherent(): the nearest node that says, else non-coherent. */
+static u32 dma_coherent(const void *dt, int node)
+{
+	for (; node >= 0; node = fdt_parent_offset(dt, node)) {
+		if (fdt_getprop(dt, node, "dma-coherent", NULL))
+			return 1;
+		if (fdt_getprop(dt, node, "dma-noncoherent", NULL))
+			return 0;
+	}
+	return 0;
+}
+
+static int read_dma(const void *dt, int node, struct boot_fw_buf *b)
+{
+	int len, dev;
+	const char *path;
+	const void *attrs;
+
+	b->kind = BOOT_FW_DMA;
+	path = fdt_getprop(dt, node, "khofw,device", &len);
+	if (!path || len < 2 || path[len - 1])
+		return -KHO_E_PROP;
+	dev = fdt_path_offset(dt, path);
+	if (dev < 0)
+		return -KHO_E_NOT_FOUND;
+	b->device = path;
+	b->coherent = dma_coherent(dt, dev);
+	attrs = fdt_getprop(dt, node, "khofw,dma-attrs", &len);
+	if (attrs && len == 4)
+		b->attrs = fdt32_to_cpu(*(const fdt32_t *)attrs);
+	else if (attrs)
+		return -KHO_E_PROP;
+	return 0;
+}
+
+static int read_buf(const struct boot_state *st, const void *dt, int node,
+		    const struct kho_cells *c, struct boot_fw_buf *b)
+{
+	int len;
+	const void *reg = fdt_getprop(dt, node, "reg", &len);
+	const char *kind = fdt_getprop(dt, node, "khofw,kind", NULL);
+	u64 page = (u64)1 << st->cfg.page_shift;
+
+	memset(b, 0, sizeof(*b));
+	b->name = fdt_get_name(dt, node, NULL);
+	if (!reg || len != 4 * (c->addr + c->size) || !kind)
+		return -KHO_E_PROP;
+	kho_dt_read_pair(reg, c, &b->phys, &b->size);
+	if (!b->size || ((b->phys | b->size) & (page - 1)))
+		return -KHO_E_MISALIGNED;
+	if (!strcmp(kind, "log")) {
+		b->kind = BOOT_FW_LOG;
+	} else if (!strcmp(kind, "dma")) {
+		int err = read_dma(dt, node, b);
+		if (err)
+			return err;
+	} else {
+		return -KHO_E_PROP;
+	}
+	return kho_mem_check_ram(st->mem, b->phys, b->size);
+}
+
+int boot_read_fw(struct boot_state *st, const void *board_dt)
+{
+	int parent = fdt_path_offset(board_dt, "/firmware/khofw"), node, err;
+	struct kho_cells c;
+
+	if (parent < 0)
+		return -KHO_E_NOT_FOUND;
+	err = kho_dt_cells(board_dt, parent, &c);
+	if (err)
+		return err;
+	fdt_for_each_subnode (node, board_dt, parent) {
+		struct boot_fw_buf *b = &st->fw[st->nr_fw];
+
+		if (st->nr_fw == BOOT_MAX_FW_BUFS)
+			return -KHO_E_NOSPC;
+		err = read_buf(st, board_dt, node, &c, b);
+		if (!err)
+			err = kho_rmap_add(&st->rm, b->phys, b->phys + b->size,
+					   KHO_KIND_FIRMWARE, b->name);
+		if (err)
+			return err;
+		st->nr_fw++;
+	}
+	return (int)st->nr_fw;
+}
