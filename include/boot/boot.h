@@ -35,6 +35,7 @@ struct boot_fw_buf {
 	u32 coherent;	    /* DMA: 1 if the device is dma-coherent */
 	u64 attrs;	    /* DMA: DMA_ATTR_* */
 	const char *device; /* DMA: DT path of the device */
+	u64 seed;	    /* khofw,pattern-seed: fill with the test pattern (0: no) */
 };
 
 struct boot_cfg {
@@ -131,6 +132,13 @@ struct kho_page_alloc boot_page_alloc(struct boot_state *st);
  * Errors: kho_out_*() errors, -KHO_E_FDT.
  */
 int boot_handoff(struct boot_state *st);
+
+/*
+ * Fill every firmware buffer that has a pattern seed with the pattern (through
+ * mem, so a non-coherent buffer is written through its non-cacheable mapping).
+ * Errors: kho_mem_ptr() errors.
+ */
+int boot_fill_fw(const struct boot_state *st);
 
 /* Call fn for each range the stage wrote and must clean to PoC before the jump. */
 void boot_for_each_written(const struct boot_state *st,

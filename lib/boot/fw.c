@@ -65,6 +65,7 @@ static int read_buf(const struct boot_state *st, const void *dt, int node,
 	int len;
 	const void *reg = fdt_getprop(dt, node, "reg", &len);
 	const char *kind = fdt_getprop(dt, node, "khofw,kind", NULL);
+	const fdt32_t *seed;
 	u64 page = (u64)1 << st->cfg.page_shift;
 
 	memset(b, 0, sizeof(*b));
@@ -74,6 +75,11 @@ static int read_buf(const struct boot_state *st, const void *dt, int node,
 	kho_dt_read_pair(reg, c, &b->phys, &b->size);
 	if (!b->size || ((b->phys | b->size) & (page - 1)))
 		return -KHO_E_MISALIGNED;
+	seed = fdt_getprop(dt, node, "khofw,pattern-seed", &len);
+	if (seed && len == 8)
+		b->seed = (u64)fdt32_to_cpu(seed[0]) << 32 | fdt32_to_cpu(seed[1]);
+	else if (seed)
+		return -KHO_E_PROP;
 	if (!strcmp(kind, "log")) {
 		b->kind = BOOT_FW_LOG;
 	} else if (!strcmp(kind, "dma")) {

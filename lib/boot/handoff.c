@@ -40,7 +40,7 @@ static void unit_name(char *buf, size_t cap, const char *name, u64 addr)
 	size_t n = 0;
 	int shift = 60;
 
-	while (*name && n + 18 < cap)
+	while (*name && *name != '@' && n + 18 < cap)
 		buf[n++] = *name++;
 	buf[n++] = '@';
 	while (shift > 0 && !((addr >> shift) & 0xf))

@@ -17,7 +17,7 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 out=$build/testbed
 src=$top/test/py-free/testbed
 cc=aarch64-linux-gnu-gcc
-cflags="-static -O2 -Wall -Wextra -s"
+cflags="-static -O2 -Wall -Wextra -s -I$top/include"
 
 "$here/deps.sh"
 deb=$("$top/scripts/debfetch.sh" bookworm busybox-static arm64)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <boot/boot.h>
+#include <boot/pattern.h>
 #include <kho/err.h>
 #include <libfdt.h>
 #include <stdlib.h>
@@ -398,6 +399,26 @@ static void test_payload_entry_outside_refused(void **state)
 	sim_expect(boot_take_payload(&f->st, CONTAINER, f->pl_len, 1), -KHO_E_BLOB);
 }
 
+static void test_fill_writes_pattern_only_into_buffers(void **state)
+{
+	struct fix *f = *state;
+	const struct sim_span spans[] = { { LOG_BUF, LOG_BUF + LOG_SIZE } };
+	const u64 *p;
+
+	board_dt(f, DMA_BUF, "dma-noncoherent");
+	boot_init(&f->st, &f->s.mem, f->store, NR_RANGES, &f->cfg);
+	assert_int_equal(boot_read_fw(&f->st, f->board), 2);
+	f->st.fw[0].seed = f->st.fw[0].kind == BOOT_FW_LOG ? 7 : 0;
+	f->st.fw[1].seed = f->st.fw[1].kind == BOOT_FW_LOG ? 7 : 0;
+	sim_snapshot(&f->s);
+	sim_expect(boot_fill_fw(&f->st), 0);
+	sim_assert_unchanged(&f->s, spans, 1, "boot_fill_fw");
+	p = sim_at(&f->s, LOG_BUF, LOG_SIZE);
+	assert_int_equal(p[0], boot_pattern(LOG_BUF, 7));
+	assert_int_equal(p[LOG_SIZE / 8 - 1], boot_pattern(LOG_BUF + LOG_SIZE - 8, 7));
+	assert_true(p[1] != p[0]);
+}
+
 static void test_crc32_known_value(void **state)
 {
 	(void)state;
@@ -422,6 +443,7 @@ int main(void)
 		T(test_dma_not_aligned_to_its_order_refused),
 		T(test_payload_corruption_refused),
 		T(test_payload_entry_outside_refused),
+		T(test_fill_writes_pattern_only_into_buffers),
 		T(test_crc32_known_value),
 	};
 

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <boot/pattern.h>
+
 /*
  * 64-bit pattern word for byte position @pos (a physical address or a file
  * offset, 8-byte aligned) under @seed: a splitmix64 finaliser, so a block
@@ -16,11 +18,7 @@
  */
 static inline uint64_t khot_pattern(uint64_t pos, uint64_t seed)
 {
-	uint64_t z = pos + seed * 0x9e3779b97f4a7c15ull;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return boot_pattern(pos, seed);
 }
 
 /* Parse a number with C prefixes and an optional K/M/G suffix; -1 on error. */
