@@ -408,6 +408,133 @@ void sim_chosen_pair(void *dt, int addr_cells, int size_cells, u64 fdt, u64 fdt_
 	sim_chosen_cells(dt, KHO_CHOSEN_SCRATCH_PROP, c, n);
 }
 
+/* ----------------------------- handover fixture ----------------------------- */
+
+int sim_fx_setup(void **state)
+{
+	struct sim_fx *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	sim_std(&f->s, 12 * 1024 * 1024, 2 * 1024 * 1024);
+	sim_add_bank(&f->s, SIM_DARK_BASE, 1024 * 1024, 0);
+	sim_poison(&f->s);
+	sim_alloc_init(&f->a, &f->s, SIM_POOL, SIM_POOL_END, 12);
+	sim_os_dt(f->dt, sizeof(f->dt), &f->s, 2, 2);
+	kho_rmap_init(&f->rm, f->store, SIM_FX_RANGES);
+	*state = f;
+	return 0;
+}
+
+int sim_fx_teardown(void **state)
+{
+	struct sim_fx *f = *state;
+
+	sim_fini(&f->s);
+	free(f);
+	return 0;
+}
+
+void sim_fx_chosen(struct sim_fx *f, u64 scratch, u64 scratch_size)
+{
+	sim_put_u64(&f->s, SIM_SCR_ARRAY, scratch);
+	sim_put_u64(&f->s, SIM_SCR_ARRAY + 8, scratch_size);
+	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x1000, SIM_SCR_ARRAY, 16);
+}
+
+void sim_fx_v4(struct sim_fx *f, const char *compat)
+{
+	f->map = 0;
+	sim_radix_add(&f->s, &f->a, &f->map, SIM_FDT, 0);
+	sim_radix_add(&f->s, &f->a, &f->map, SIM_DATA, 0);
+	sim_radix_add(&f->s, &f->a, &f->map, SIM_HIGH_PAGE, 0);
+	f->fdt = sim_kho_fdt(&f->s, SIM_FDT, 0x1000, compat, 1, f->map);
+	sim_fx_chosen(f, SIM_SCRATCH, SIM_SCRATCH_SIZE);
+}
+
+void sim_fx_v1(struct sim_fx *f)
+{
+	u64 bm;
+
+	f->map = sim_page(&f->a);
+	bm = sim_page(&f->a);
+	sim_v1_chunk(&f->s, f->map, 0, 0, 1);
+	sim_v1_entry(&f->s, f->map, 0, 0x40000000ull, bm);
+	sim_set_bit(&f->s, bm, (SIM_FDT - 0x40000000ull) >> 12);
+	sim_set_bit(&f->s, bm, (SIM_DATA - 0x40000000ull) >> 12);
+	f->fdt = sim_kho_fdt(&f->s, SIM_FDT, 0x1000, "kho-v1", 1, f->map);
+	sim_fx_chosen(f, SIM_SCRATCH, SIM_SCRATCH_SIZE);
+}
+
+int sim_fx_consume(struct sim_fx *f, enum kho_abi hint)
+{
+	int err;
+
+	sim_snapshot(&f->s);
+	err = kho_in_open(&f->in, f->dt, &f->s.mem, 12, hint);
+	if (!err)
+		err = kho_in_protect(&f->in, &f->rm);
+	sim_assert_unchanged(&f->s, NULL, 0, "the consumer");
+	return err;
+}
+
+u64 sim_fx_root(struct sim_fx *f, unsigned int slot, u64 child)
+{
+	u64 root = sim_page(&f->a);
+
+	sim_put_u64(&f->s, root + 8 * slot, child);
+	return root;
+}
+
+u64 sim_fx_path(struct sim_fx *f, const unsigned int slot[6], u64 *leaf)
+{
+	u64 root = sim_page(&f->a), node = root;
+
+	for (int level = 5; level >= 1; level--) {
+		u64 child = sim_page(&f->a);
+		sim_put_u64(&f->s, node + 8 * slot[level], child);
+		node = child;
+	}
+	*leaf = node;
+	return root;
+}
+
+void sim_fx_set_map(struct sim_fx *f, u64 map)
+{
+	u8 v[8];
+
+	kho_put_u64(v, map);
+	assert_int_equal(fdt_setprop_inplace(f->fdt, 0, "preserved-memory-map", v, 8), 0);
+}
+
+void sim_fx_dup_blob_fdt(struct sim_fx *f)
+{
+	void *fdt = sim_at(&f->s, SIM_FDT, 0x1000);
+	u8 v[8];
+
+	assert_int_equal(fdt_create(fdt, 0x1000), 0);
+	assert_int_equal(fdt_finish_reservemap(fdt), 0);
+	assert_int_equal(fdt_begin_node(fdt, ""), 0);
+	assert_int_equal(fdt_property_string(fdt, "compatible", "kho-v4"), 0);
+	kho_put_u64(v, f->map);
+	assert_int_equal(fdt_property(fdt, "preserved-memory-map", v, 8), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fdt_begin_node(fdt, "blob"), 0);
+		kho_put_u64(v, SIM_DATA);
+		assert_int_equal(fdt_property(fdt, "preserved-data", v, 8), 0);
+		kho_put_u64(v, 0x1000);
+		assert_int_equal(fdt_property(fdt, "blob-size", v, 8), 0);
+		assert_int_equal(fdt_end_node(fdt), 0);
+	}
+	assert_int_equal(fdt_end_node(fdt), 0);
+	assert_int_equal(fdt_finish(fdt), 0);
+}
+
+void sim_fx_add_firmware(struct sim_fx *f)
+{
+	sim_expect(kho_rmap_add(&f->rm, SIM_FW, SIM_FW_END, KHO_KIND_FIRMWARE, "fw"), 0);
+}
+
 /* --------------------------------- checks ---------------------------------- */
 
 static const char *const err_names[KHO_E_COUNT_MAX] = {

@@ -13,6 +13,7 @@
 
 #include <kho/abi.h>
 #include <kho/err.h>
+#include <kho/in.h>
 #include <kho/map.h>
 #include <kho/mem.h>
 #include <kho/rmap.h>
@@ -157,6 +158,57 @@ void sim_chosen_cells(void *dt, const char *prop, const u32 *cells, int n);
 /* Set both KHO /chosen properties as <addr size> pairs in the given cells. */
 void sim_chosen_pair(void *dt, int addr_cells, int size_cells, u64 fdt, u64 fdt_len,
 		     u64 scratch, u64 scratch_len);
+
+/* ----------------------------- handover fixture ----------------------------- */
+
+/*
+ * A valid hand-made handover that a test breaks in one place, then consumes: RAM
+ * is a 12 MiB low bank, a 2 MiB high bank and 1 MiB without a window at
+ * SIM_DARK_BASE, all poisoned; map pages come from the SIM_POOL allocator; the OS
+ * DT has 2 address and 2 size cells. Use sim_fx_setup/sim_fx_teardown as a
+ * cmocka fixture.
+ */
+#define SIM_DARK_BASE 0x50000000ull	       /* RAM without a readable window */
+#define SIM_HIGH_PAGE (SIM_HIGH_BASE + 0x5000) /* a preserved page above 4 GiB */
+#define SIM_FX_RANGES 64
+
+struct sim_fx {
+	struct sim s;
+	struct sim_alloc a;
+	u8 dt[4096];
+	struct kho_range store[SIM_FX_RANGES];
+	struct kho_rmap rm;
+	struct kho_in in;
+	u64 map;   /* preserved-memory-map of the fixture */
+	void *fdt; /* host view of the KHO FDT page */
+};
+
+int sim_fx_setup(void **state);
+int sim_fx_teardown(void **state);
+/* A scratch array of one area at SIM_SCR_ARRAY and /chosen pointing at it all. */
+void sim_fx_chosen(struct sim_fx *f, u64 scratch, u64 scratch_size);
+/* Valid v4 handover (root compatible compat): the FDT page, SIM_DATA, SIM_HIGH_PAGE. */
+void sim_fx_v4(struct sim_fx *f, const char *compat);
+/* Valid v1 handover (4 KiB bitmaps): one order-0 chunk, one bitmap. */
+void sim_fx_v1(struct sim_fx *f);
+/* Run kho_in_open() and kho_in_protect(); fail if any byte of RAM changed. */
+int sim_fx_consume(struct sim_fx *f, enum kho_abi hint);
+/* Consuming fails with -code, a code with its own string. */
+#define sim_fx_expect_fail(f, hint, code)                                                \
+	do {                                                                             \
+		sim_expect(sim_fx_consume((f), (hint)), -(code));                        \
+		sim_assert_strerror_distinct(-(code));                                   \
+	} while (0)
+/* Radix root with one child pointer written by hand; returns the root. */
+u64 sim_fx_root(struct sim_fx *f, unsigned int slot, u64 child);
+/* A hand-made chain root -> L4 -> L3 -> L2 -> L1 -> leaf through slot[5..1]. */
+u64 sim_fx_path(struct sim_fx *f, const unsigned int slot[6], u64 *leaf);
+/* Rewrite preserved-memory-map in place. */
+void sim_fx_set_map(struct sim_fx *f, u64 map);
+/* Rewrite the KHO FDT with two root children named "blob" (libfdt's rw API refuses). */
+void sim_fx_dup_blob_fdt(struct sim_fx *f);
+/* Record [SIM_FW, SIM_FW_END) as the firmware's own image. */
+void sim_fx_add_firmware(struct sim_fx *f);
 
 /* --------------------------------- checks ---------------------------------- */
 

@@ -22,928 +22,777 @@
 #include "sim.h"
 
 #define MiB (1024ull * 1024)
-#define NR_RANGES 64
-#define DARK_BASE 0x50000000ull /* RAM without a readable window */
-#define HIGH_PAGE (SIM_HIGH_BASE + 0x5000)
-
-struct fx {
-	struct sim s;
-	struct sim_alloc a;
-	u8 dt[4096];
-	struct kho_range store[NR_RANGES];
-	struct kho_rmap rm;
-	struct kho_in in;
-	u64 map;   /* preserved-memory-map of the fixture */
-	void *fdt; /* host view of the KHO FDT page */
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	sim_std(&f->s, 12 * MiB, 2 * MiB);
-	sim_add_bank(&f->s, DARK_BASE, 1 * MiB, 0);
-	sim_poison(&f->s);
-	sim_alloc_init(&f->a, &f->s, SIM_POOL, SIM_POOL_END, 12);
-	sim_os_dt(f->dt, sizeof(f->dt), &f->s, 2, 2);
-	kho_rmap_init(&f->rm, f->store, NR_RANGES);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	sim_fini(&f->s);
-	free(f);
-	return 0;
-}
-
-/* A scratch array of one area at SIM_SCR_ARRAY and /chosen pointing at it all. */
-static void fx_chosen(struct fx *f, u64 scratch, u64 scratch_size)
-{
-	sim_put_u64(&f->s, SIM_SCR_ARRAY, scratch);
-	sim_put_u64(&f->s, SIM_SCR_ARRAY + 8, scratch_size);
-	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x1000, SIM_SCR_ARRAY, 16);
-}
-
-/* Valid v4 handover: the FDT page, one data page and one page above 4 GiB. */
-static void fx_v4(struct fx *f, const char *compat)
-{
-	f->map = 0;
-	sim_radix_add(&f->s, &f->a, &f->map, SIM_FDT, 0);
-	sim_radix_add(&f->s, &f->a, &f->map, SIM_DATA, 0);
-	sim_radix_add(&f->s, &f->a, &f->map, HIGH_PAGE, 0);
-	f->fdt = sim_kho_fdt(&f->s, SIM_FDT, 0x1000, compat, 1, f->map);
-	fx_chosen(f, SIM_SCRATCH, SIM_SCRATCH_SIZE);
-}
-
-/* Valid v1 (4 KiB bitmaps) handover: one order-0 chunk, one bitmap. */
-static void fx_v1(struct fx *f)
-{
-	u64 bm;
-
-	f->map = sim_page(&f->a);
-	bm = sim_page(&f->a);
-	sim_v1_chunk(&f->s, f->map, 0, 0, 1);
-	sim_v1_entry(&f->s, f->map, 0, 0x40000000ull, bm);
-	sim_set_bit(&f->s, bm, (SIM_FDT - 0x40000000ull) >> 12);
-	sim_set_bit(&f->s, bm, (SIM_DATA - 0x40000000ull) >> 12);
-	f->fdt = sim_kho_fdt(&f->s, SIM_FDT, 0x1000, "kho-v1", 1, f->map);
-	fx_chosen(f, SIM_SCRATCH, SIM_SCRATCH_SIZE);
-}
-
-/* Run the whole consumer; RAM must be left exactly as it was. */
-static int consume(struct fx *f, enum kho_abi hint)
-{
-	int err;
-
-	sim_snapshot(&f->s);
-	err = kho_in_open(&f->in, f->dt, &f->s.mem, 12, hint);
-	if (!err)
-		err = kho_in_protect(&f->in, &f->rm);
-	sim_assert_unchanged(&f->s, NULL, 0, "the consumer");
-	return err;
-}
-
-static void expect_fail(struct fx *f, enum kho_abi hint, int code)
-{
-	sim_expect(consume(f, hint), -code);
-	sim_assert_strerror_distinct(-code);
-}
-
-/* Radix root with one child pointer written by hand; returns the root. */
-static u64 hand_root(struct fx *f, unsigned int slot, u64 child)
-{
-	u64 root = sim_page(&f->a);
-
-	sim_put_u64(&f->s, root + 8 * slot, child);
-	return root;
-}
-
-/* A hand-made chain root -> L4 -> L3 -> L2 -> L1 -> leaf with the given slots. */
-static u64 hand_path(struct fx *f, const unsigned int slot[6], u64 *leaf)
-{
-	u64 root = sim_page(&f->a), node = root;
-
-	for (int level = 5; level >= 1; level--) {
-		u64 child = sim_page(&f->a);
-		sim_put_u64(&f->s, node + 8 * slot[level], child);
-		node = child;
-	}
-	*leaf = node;
-	return root;
-}
-
-static void set_map(struct fx *f, u64 map)
-{
-	u8 v[8];
-
-	kho_put_u64(v, map);
-	assert_int_equal(fdt_setprop_inplace(f->fdt, 0, "preserved-memory-map", v, 8), 0);
-}
 
 /* --------------------------- the fixtures are valid -------------------------- */
 
 static void test_fixture_v4_is_valid(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	sim_expect(consume(f, KHO_ABI_V4), 0);
+	sim_fx_v4(f, "kho-v4");
+	sim_expect(sim_fx_consume(f, KHO_ABI_V4), 0);
 }
 
 static void test_fixture_v1_is_valid(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
-	sim_expect(consume(f, KHO_ABI_V1_4K), 0);
+	sim_fx_v1(f);
+	sim_expect(sim_fx_consume(f, KHO_ABI_V1_4K), 0);
 }
 
 /* ------------------------------- OS DT, /chosen ----------------------------- */
 
 static void test_no_handover_props(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_os_dt(f->dt, sizeof(f->dt), &f->s, 2, 2); /* fresh DT: empty /chosen */
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_NO_HANDOVER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_NO_HANDOVER);
 }
 
 static void test_no_chosen_node(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	assert_int_equal(fdt_del_node(f->dt, fdt_path_offset(f->dt, "/chosen")), 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_NO_HANDOVER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_NO_HANDOVER);
 }
 
 static void test_only_fdt_prop(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	int chosen;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	chosen = fdt_path_offset(f->dt, "/chosen");
 	assert_int_equal(fdt_delprop(f->dt, chosen, "linux,kho-scratch"), 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_NO_HANDOVER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_NO_HANDOVER);
 }
 
 static void test_chosen_wrong_length(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	const u32 three[3] = { 0, (u32)SIM_FDT, 0x1000 };
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_cells(f->dt, "linux,kho-fdt", three, 3);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_CHOSEN);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CHOSEN);
 }
 
 static void test_chosen_1_1_cells_for_2_2_dt(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 1, 1, SIM_FDT, 0x1000, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_CHOSEN);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CHOSEN);
 }
 
 static void test_root_cells_invalid(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	assert_int_equal(fdt_setprop_u32(f->dt, 0, "#address-cells", 3), 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_CELLS);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CELLS);
 }
 
 static void test_os_dt_not_an_fdt(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	memset(f->dt, 0x5a, 64);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
 }
 
 /* --------------------------------- KHO FDT ---------------------------------- */
 
 static void test_fdt_bad_magic(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	((u8 *)f->fdt)[0] ^= 0xff;
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
 }
 
 static void test_fdt_bad_version(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	fdt_set_version(f->fdt, 1);
 	fdt_set_last_comp_version(f->fdt, 1);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
 }
 
 static void test_fdt_truncated_struct_block(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
 	/* The structure block ends before FDT_END_NODE/FDT_END. */
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	fdt_set_size_dt_struct(f->fdt, fdt_size_dt_struct(f->fdt) - 8);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
 }
 
 static void test_fdt_shorter_than_header(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 16, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
 }
 
 static void test_fdt_totalsize_over_advertised(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4"); /* totalsize is 0x1000 */
+	sim_fx_v4(f, "kho-v4"); /* totalsize is 0x1000 */
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x800, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_SIZE);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_SIZE);
 }
 
 static void test_fdt_length_zero(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_SIZE);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_SIZE);
 }
 
 static void test_fdt_length_over_256k(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 256 * 1024 + 8, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_SIZE);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_SIZE);
 }
 
 static void test_fdt_misaligned(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT + 4, 0x800, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_ALIGN);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_ALIGN);
 }
 
 static void test_fdt_outside_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, 0x100000000ull, 0x1000, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_fdt_in_unreadable_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	sim_chosen_pair(f->dt, 2, 2, DARK_BASE, 0x1000, SIM_SCR_ARRAY, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_UNMAPPED);
+	sim_fx_v4(f, "kho-v4");
+	sim_chosen_pair(f->dt, 2, 2, SIM_DARK_BASE, 0x1000, SIM_SCR_ARRAY, 16);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_UNMAPPED);
 }
 
 static void test_unknown_compatible(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v9");
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_COMPAT);
+	sim_fx_v4(f, "kho-v9");
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_COMPAT);
 }
 
 static void test_kho_v2_never_released(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v2");
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_COMPAT);
+	sim_fx_v4(f, "kho-v2");
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_COMPAT);
 }
 
 static void test_no_compatible(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, NULL);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_COMPAT);
+	sim_fx_v4(f, NULL);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_COMPAT);
 }
 
 static void test_compatible_differs_from_hint(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	expect_fail(f, KHO_ABI_V3, KHO_E_COMPAT);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_expect_fail(f, KHO_ABI_V3, KHO_E_COMPAT);
 }
 
 static void test_map_property_missing(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	assert_int_equal(fdt_delprop(f->fdt, 0, "preserved-memory-map"), 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
 }
 
 static void test_map_property_4_bytes(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	assert_int_equal(fdt_setprop_u32(f->fdt, 0, "preserved-memory-map", (u32)f->map),
 			 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
 }
 
 static void test_map_zero_v4(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_MAP_ZERO);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, 0);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_MAP_ZERO);
 }
 
 static void test_map_zero_v3(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v3");
-	set_map(f, 0);
-	expect_fail(f, KHO_ABI_V3, KHO_E_MAP_ZERO);
+	sim_fx_v4(f, "kho-v3");
+	sim_fx_set_map(f, 0);
+	sim_fx_expect_fail(f, KHO_ABI_V3, KHO_E_MAP_ZERO);
 }
 
 static void test_map_zero_v1_4k_nz(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
-	set_map(f, 0);
-	expect_fail(f, KHO_ABI_V1_4K_NZ, KHO_E_MAP_ZERO);
+	sim_fx_v1(f);
+	sim_fx_set_map(f, 0);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K_NZ, KHO_E_MAP_ZERO);
 }
 
 /* ------------------------------- radix pointers ----------------------------- */
 
 static void test_radix_root_outside_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, 0x2000);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, 0x2000);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_radix_child_outside_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, hand_root(f, 2, 0x200000000ull));
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, sim_fx_root(f, 2, 0x200000000ull));
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_radix_child_in_unreadable_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, hand_root(f, 2, DARK_BASE));
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_UNMAPPED);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, sim_fx_root(f, 2, SIM_DARK_BASE));
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_UNMAPPED);
 }
 
 static void test_radix_root_misaligned(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, f->map + 8);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_MISALIGNED);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, f->map + 8);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_MISALIGNED);
 }
 
 static void test_radix_child_misaligned(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 child = sim_page(&f->a);
 
-	fx_v4(f, "kho-v4");
-	set_map(f, hand_root(f, 2, child + 0x10));
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_MISALIGNED);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, sim_fx_root(f, 2, child + 0x10));
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_MISALIGNED);
 }
 
 static void test_radix_table_points_to_itself(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 root;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	root = sim_page(&f->a);
 	sim_put_u64(&f->s, root + 8 * 2, root);
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
 }
 
 static void test_radix_two_slots_one_node(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 root, shared;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	shared = sim_page(&f->a);
-	root = hand_root(f, 0, shared);
+	root = sim_fx_root(f, 0, shared);
 	sim_put_u64(&f->s, root + 8 * 2, shared);
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
 }
 
 static void test_radix_leaf_shared_by_two_tables(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	static const unsigned int slot[6] = { 0, 8, 0, 0, 0, 2 };
 	u64 root, leaf, node;
 
-	fx_v4(f, "kho-v4");
-	root = hand_path(f, slot, &leaf);
+	sim_fx_v4(f, "kho-v4");
+	root = sim_fx_path(f, slot, &leaf);
 	node = root;
 	/* L1 slot 9 points at the same leaf as slot 8 */
 	for (int level = 5; level > 1; level--)
 		node = sim_get_u64(&f->s, node + 8 * slot[level]);
 	sim_put_u64(&f->s, node + 8 * 9, leaf);
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
 }
 
 static void test_radix_root_slot_beyond_key_width(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, hand_root(f, 4, sim_page(&f->a))); /* keys are 53 bits: slots 0-3 */
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_KEY);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(
+		f, sim_fx_root(f, 4, sim_page(&f->a))); /* keys are 53 bits: slots 0-3 */
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_KEY);
 }
 
 static void test_radix_leaf_bit_beyond_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 root = 0;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_radix_add(&f->s, &f->a, &root, 0x100000000ull, 0); /* 4 GiB: a hole */
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_radix_block_crosses_bank_end(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 root = 0;
 
 	/* An order-13 (32 MiB) block at the low bank's base: the bank has 12 MiB. */
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_radix_add(&f->s, &f->a, &root, SIM_LOW_BASE, 13);
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_radix_block_wraps(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	static const unsigned int slot[6] = { 0, 511, 511, 511, 511, 3 };
 	u64 root, leaf;
 
 	/* key 0x1F_FFFF_FFFF_FFFF: order 0 at 0xFFFF_FFFF_FFFF_F000, ends at 2^64 */
-	fx_v4(f, "kho-v4");
-	root = hand_path(f, slot, &leaf);
+	sim_fx_v4(f, "kho-v4");
+	root = sim_fx_path(f, slot, &leaf);
 	sim_set_bit(&f->s, leaf, 32767);
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_WRAP);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_WRAP);
 }
 
 static void test_radix_order_19_rejected_by_v3(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 root = 0;
 
 	/* 7.1 shifts an int: orders above 18 are out of its ABI. */
-	fx_v4(f, "kho-v3");
+	sim_fx_v4(f, "kho-v3");
 	sim_radix_add(&f->s, &f->a, &root, 0, 19);
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_V3, KHO_E_ORDER);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_V3, KHO_E_ORDER);
 }
 
 static void test_radix_leaf_under_zero_prefix(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	static const unsigned int slot[6] = { 0, 0, 0, 0, 0, 0 };
 	u64 root, leaf;
 
 	/* Keys below 2^15 would encode orders past any page size. */
-	fx_v4(f, "kho-v4");
-	root = hand_path(f, slot, &leaf);
+	sim_fx_v4(f, "kho-v4");
+	root = sim_fx_path(f, slot, &leaf);
 	sim_set_bit(&f->s, leaf, 1);
-	set_map(f, root);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_ORDER);
+	sim_fx_set_map(f, root);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_ORDER);
 }
 
 /* --------------------------------- v1 chunks -------------------------------- */
 
 static void test_v1_chunk_list_cycle(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_put_u64(&f->s, f->map, f->map); /* hdr.next = itself */
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_CYCLE);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_CYCLE);
 }
 
 static void test_v1_chunk_list_cycle_auto(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_put_u64(&f->s, f->map, f->map);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
 }
 
 static void test_v1_num_elms_256(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_put_u32(&f->s, f->map + 12, 256);
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_COUNT);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_COUNT);
 }
 
 static void test_v1_order_19(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_put_u32(&f->s, f->map + 8, 19);
 	sim_v1_entry(&f->s, f->map, 0, 0, sim_get_u64(&f->s, f->map + 0x18));
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_ORDER);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_ORDER);
 }
 
 static void test_v1_chunk_misaligned(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
-	set_map(f, f->map + 0x800);
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_MISALIGNED);
+	sim_fx_v1(f);
+	sim_fx_set_map(f, f->map + 0x800);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_MISALIGNED);
 }
 
 static void test_v1_phys_start_misaligned(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
 	/* A 4 KiB order-0 bitmap spans 128 MiB: phys_start must be aligned to it. */
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_put_u64(&f->s, f->map + 0x10, 0x40000000ull + 16 * MiB);
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_MISALIGNED);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_MISALIGNED);
 }
 
 static void test_v1_bitmap_outside_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_put_u64(&f->s, f->map + 0x18, 0x3000);
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_OUTSIDE_RAM);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_v1_bitmap_unreadable(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
-	sim_put_u64(&f->s, f->map + 0x18, DARK_BASE);
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_UNMAPPED);
+	sim_fx_v1(f);
+	sim_put_u64(&f->s, f->map + 0x18, SIM_DARK_BASE);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_UNMAPPED);
 }
 
 static void test_v1_bit_beyond_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 bm;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	bm = sim_get_u64(&f->s, f->map + 0x18);
 	sim_set_bit(&f->s, bm, 32000); /* 0x4000_0000 + 125 MiB: past the 12 MiB bank */
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_OUTSIDE_RAM);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_v1_block_wraps(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 bm;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	bm = sim_page(&f->a); /* only the last bit set */
 	sim_put_u64(&f->s, f->map + 0x18, bm);
 	sim_put_u64(&f->s, f->map + 0x10, 0xFFFFFFFFF8000000ull);
 	sim_set_bit(&f->s, bm, 32767); /* the last page of the address space */
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_WRAP);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_WRAP);
 }
 
 /* --------------------------------- scratch --------------------------------- */
 
 static void test_scratch_over_preserved(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	fx_chosen(f, SIM_DATA, 4 * MiB); /* SIM_DATA holds a preserved page */
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_chosen(f, SIM_DATA, 4 * MiB); /* SIM_DATA holds a preserved page */
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
 }
 
 static void test_scratch_over_kho_fdt(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	fx_chosen(f, SIM_LOW_BASE, 4 * MiB); /* covers the KHO FDT page */
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_chosen(f, SIM_LOW_BASE, 4 * MiB); /* covers the KHO FDT page */
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
 }
 
 static void test_scratch_2m_aligned_v4(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	fx_chosen(f, SIM_SCRATCH + 2 * MiB, 2 * MiB);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH_ALIGN);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_chosen(f, SIM_SCRATCH + 2 * MiB, 2 * MiB);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH_ALIGN);
 }
 
 static void test_scratch_2m_aligned_ok_for_v3(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v3");
-	fx_chosen(f, SIM_SCRATCH + 2 * MiB, 2 * MiB);
-	sim_expect(consume(f, KHO_ABI_AUTO), 0);
+	sim_fx_v4(f, "kho-v3");
+	sim_fx_chosen(f, SIM_SCRATCH + 2 * MiB, 2 * MiB);
+	sim_expect(sim_fx_consume(f, KHO_ABI_AUTO), 0);
 }
 
 static void test_scratch_1m_aligned_v3(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v3");
-	fx_chosen(f, SIM_SCRATCH + 1 * MiB, 2 * MiB);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH_ALIGN);
+	sim_fx_v4(f, "kho-v3");
+	sim_fx_chosen(f, SIM_SCRATCH + 1 * MiB, 2 * MiB);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH_ALIGN);
 }
 
 static void test_scratch_size_not_aligned(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	fx_chosen(f, SIM_SCRATCH, SIM_SCRATCH_SIZE - 0x1000);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH_ALIGN);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_chosen(f, SIM_SCRATCH, SIM_SCRATCH_SIZE - 0x1000);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH_ALIGN);
 }
 
 static void test_scratch_len_not_multiple_of_16(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x1000, SIM_SCR_ARRAY, 24);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH);
 }
 
 static void test_scratch_len_zero(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x1000, SIM_SCR_ARRAY, 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_SCRATCH);
 }
 
 static void test_scratch_array_misaligned(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x1000, SIM_SCR_ARRAY + 4, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_MISALIGNED);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_MISALIGNED);
 }
 
 static void test_scratch_area_outside_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	fx_chosen(f, 0x100000000ull, 4 * MiB);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_chosen(f, 0x100000000ull, 4 * MiB);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_scratch_area_wraps(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	fx_chosen(f, 0xFFFFFFFFFFC00000ull, 8 * MiB);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_WRAP);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_chosen(f, 0xFFFFFFFFFFC00000ull, 8 * MiB);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_WRAP);
 }
 
 static void test_scratch_array_outside_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x1000, 0x3000, 16);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_zero_size_scratch_entry_accepted(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
 	/* Linux 7.0/7.1 emit a size-0 global area: skip it, do not reject. */
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_put_u64(&f->s, SIM_SCR_ARRAY + 16, 0x123);
 	sim_put_u64(&f->s, SIM_SCR_ARRAY + 24, 0);
 	sim_chosen_pair(f->dt, 2, 2, SIM_FDT, 0x1000, SIM_SCR_ARRAY, 32);
-	sim_expect(consume(f, KHO_ABI_AUTO), 0);
+	sim_expect(sim_fx_consume(f, KHO_ABI_AUTO), 0);
 	assert_int_equal(f->in.nr_scratch, 2);
 }
 
 /* --------------------------------- sub-blobs -------------------------------- */
 
-/* A KHO FDT with two root children of the same name (libfdt's rw API refuses). */
-static void seq_dup_fdt(struct fx *f)
-{
-	void *fdt = sim_at(&f->s, SIM_FDT, 0x1000);
-	u8 v[8];
-
-	assert_int_equal(fdt_create(fdt, 0x1000), 0);
-	assert_int_equal(fdt_finish_reservemap(fdt), 0);
-	assert_int_equal(fdt_begin_node(fdt, ""), 0);
-	assert_int_equal(fdt_property_string(fdt, "compatible", "kho-v4"), 0);
-	kho_put_u64(v, f->map);
-	assert_int_equal(fdt_property(fdt, "preserved-memory-map", v, 8), 0);
-	for (int i = 0; i < 2; i++) {
-		assert_int_equal(fdt_begin_node(fdt, "blob"), 0);
-		kho_put_u64(v, SIM_DATA);
-		assert_int_equal(fdt_property(fdt, "preserved-data", v, 8), 0);
-		kho_put_u64(v, 0x1000);
-		assert_int_equal(fdt_property(fdt, "blob-size", v, 8), 0);
-		assert_int_equal(fdt_end_node(fdt), 0);
-	}
-	assert_int_equal(fdt_end_node(fdt), 0);
-	assert_int_equal(fdt_finish(fdt), 0);
-}
-
 static void test_duplicate_blob_names(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	seq_dup_fdt(f);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_DUP_BLOB);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_dup_blob_fdt(f);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_DUP_BLOB);
 }
 
 static void test_blob_size_wrong_length(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	int node;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_kho_blob(f->fdt, "blob", "preserved-data", SIM_DATA, NULL, 0);
 	node = fdt_subnode_offset(f->fdt, 0, "blob");
 	assert_int_equal(fdt_setprop_u32(f->fdt, node, "blob-size", 0x1000), 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
 }
 
 static void test_blob_size_missing(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_kho_blob(f->fdt, "blob", "preserved-data", SIM_DATA, NULL, 0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
 }
 
 static void test_blob_data_missing(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_kho_blob(f->fdt, "blob", NULL, 0, "blob-size", 0x1000);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROP);
 }
 
 static void test_blob_wraps(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_kho_blob(f->fdt, "blob", "preserved-data", 0xFFFFFFFFFFFFF000ull, "blob-size",
 		     0x2000);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_WRAP);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_WRAP);
 }
 
 static void test_blob_outside_ram(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_kho_blob(f->fdt, "blob", "preserved-data", 0x100000000ull, "blob-size", 64);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OUTSIDE_RAM);
 }
 
 static void test_blob_in_scratch(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_kho_blob(f->fdt, "blob", "preserved-data", SIM_SCRATCH + 0x1000, "blob-size",
 		     64);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
 }
 
 static void test_v1_blob_not_an_fdt(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_kho_blob(f->fdt, "blob", "fdt", SIM_DATA, NULL, 0); /* poison, not an FDT */
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_BLOB);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_BLOB);
 }
 
 static void test_v1_blob_fdt_prop_missing(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_kho_blob(f->fdt, "blob", NULL, 0, NULL, 0);
-	expect_fail(f, KHO_ABI_V1_4K, KHO_E_PROP);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_PROP);
 }
 
 static void test_find_missing_blob(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	struct kho_blob b;
 
-	fx_v4(f, "kho-v4");
-	sim_expect(consume(f, KHO_ABI_AUTO), 0);
+	sim_fx_v4(f, "kho-v4");
+	sim_expect(sim_fx_consume(f, KHO_ABI_AUTO), 0);
 	sim_expect(kho_in_find_blob(&f->in, "LUO", &b), -KHO_E_NOT_FOUND);
 	sim_assert_strerror_distinct(-KHO_E_NOT_FOUND);
 }
 
 /* ------------------------ handover against firmware ------------------------ */
 
-static void add_firmware(struct fx *f)
-{
-	sim_expect(kho_rmap_add(&f->rm, SIM_FW, SIM_FW_END, KHO_KIND_FIRMWARE, "fw"), 0);
-}
-
 static void test_map_node_in_firmware(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	u64 root = SIM_FW + 0x80000;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_zero(&f->s, root, 0x1000);
-	set_map(f, root);
-	add_firmware(f);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
+	sim_fx_set_map(f, root);
+	sim_fx_add_firmware(f);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
 }
 
 static void test_preserved_block_in_firmware(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_radix_add(&f->s, &f->a, &f->map, SIM_FW + 0x2000, 0);
-	add_firmware(f);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
+	sim_fx_add_firmware(f);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
 }
 
 static void test_preserved_run_over_preserved_and_firmware(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
 	u64 b = SIM_DATA + 0x10000;
 
@@ -951,60 +800,60 @@ static void test_preserved_run_over_preserved_and_firmware(void **state)
 	 * The order-1 block [b, b+8K) is walked first (root slot 1); the order-0 run
 	 * [b+4K, b+12K) then overlaps it and, further up, the firmware.
 	 */
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_radix_add(&f->s, &f->a, &f->map, b, 1);
 	sim_radix_add(&f->s, &f->a, &f->map, b + 0x1000, 0);
 	sim_radix_add(&f->s, &f->a, &f->map, b + 0x2000, 0);
 	sim_expect(kho_rmap_add(&f->rm, b + 0x2000, b + 0x3000, KHO_KIND_FIRMWARE, "fw"),
 		   0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
 }
 
 static void test_kho_fdt_in_firmware(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_expect(
 		kho_rmap_add(&f->rm, SIM_FDT, SIM_FDT + 0x1000, KHO_KIND_FIRMWARE, "fw"),
 		0);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_PROTECTED);
 }
 
 static void test_map_node_on_kho_fdt_page(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, SIM_FDT);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, SIM_FDT);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
 }
 
 static void test_map_node_on_scratch_array(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
-	set_map(f, hand_root(f, 2, SIM_SCR_ARRAY));
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, sim_fx_root(f, 2, SIM_SCR_ARRAY));
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_OVERLAP);
 }
 
 static void test_rmap_full(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	kho_rmap_init(&f->rm, f->store, 2);
-	expect_fail(f, KHO_ABI_AUTO, KHO_E_NOSPC);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_NOSPC);
 }
 
 /* ------------------------------ caller errors ------------------------------ */
 
 static void test_open_bad_page_shift(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v4(f, "kho-v4");
+	sim_fx_v4(f, "kho-v4");
 	sim_snapshot(&f->s);
 	sim_expect(kho_in_open(&f->in, f->dt, &f->s.mem, 13, KHO_ABI_AUTO), -KHO_E_INVAL);
 	sim_assert_strerror_distinct(-KHO_E_INVAL);
@@ -1013,9 +862,9 @@ static void test_open_bad_page_shift(void **state)
 
 static void test_open_v1_with_16k_pages(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 
-	fx_v1(f);
+	sim_fx_v1(f);
 	sim_snapshot(&f->s);
 	sim_expect(kho_in_open(&f->in, f->dt, &f->s.mem, 14, KHO_ABI_AUTO), -KHO_E_ABI);
 	sim_assert_strerror_distinct(-KHO_E_ABI);
@@ -1024,7 +873,7 @@ static void test_open_v1_with_16k_pages(void **state)
 
 static void test_out_pool_empty(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	struct kho_out out;
 	struct sim_span pool = { SIM_POOL, SIM_POOL + 0x1000 };
 
@@ -1038,7 +887,7 @@ static void test_out_pool_empty(void **state)
 
 static void test_out_chosen_no_room(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	struct kho_out out;
 	const struct kho_scratch sc = { SIM_SCRATCH, SIM_SCRATCH_SIZE };
 
@@ -1051,7 +900,7 @@ static void test_out_chosen_no_room(void **state)
 
 static void test_out_metadata_on_v1(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	struct kho_out out;
 
 	sim_expect(kho_out_init(&out, &f->s.mem, KHO_ABI_V1_4K, 12, &f->a.pa, NULL), 0);
@@ -1061,7 +910,7 @@ static void test_out_metadata_on_v1(void **state)
 
 static void test_out_chosen_cells_too_small(void **state)
 {
-	struct fx *f = *state;
+	struct sim_fx *f = *state;
 	struct sim_alloc high;
 	struct kho_out out;
 	const struct kho_scratch sc = { SIM_SCRATCH, SIM_SCRATCH_SIZE };
@@ -1085,7 +934,7 @@ static void test_every_code_has_own_string(void **state)
 	assert_string_equal(kho_strerror(-KHO_E_COUNT_MAX), kho_strerror(1000));
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, sim_fx_setup, sim_fx_teardown)
 
 int main(void)
 {
