@@ -86,12 +86,12 @@ static int is_memory_node(const void *dt, int node)
 	return name && (!strcmp(name, "memory") || !strncmp(name, "memory@", 7));
 }
 
+/* As Linux's of_fdt_device_is_available(): the first string of status decides. */
 static int node_enabled(const void *dt, int node)
 {
-	int len;
-	const char *s = fdt_getprop(dt, node, "status", &len);
+	const char *s = fdt_stringlist_get(dt, node, "status", 0, NULL);
 
-	return !s || (len >= 4 && (!strcmp(s, "okay") || !strcmp(s, "ok")));
+	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
 }
 
 static int for_each_reg(const void *dt, int node, const struct kho_cells *c,

@@ -221,6 +221,22 @@ static void test_resmem_disabled_skipped(void **state)
 	assert_string_equal(rs.r[0].name, "on@51000000");
 }
 
+static void test_resmem_status_ok_is_enabled(void **state)
+{
+	struct regions rs = { .n = 0 };
+	int p, a;
+
+	/* Linux takes "ok" as well as "okay" (of_fdt_device_is_available()). */
+	(void)state;
+	new_dt(1, 1);
+	p = resmem_parent(1, 1);
+	a = node(p, "ok@50000000");
+	cells(a, "reg", (const u32[]){ 0x50000000, 0x1000 }, 2);
+	assert_int_equal(fdt_setprop_string(dt, a, "status", "ok"), 0);
+	assert_int_equal(kho_dt_for_each_resmem(dt, collect, &rs), 1);
+	assert_string_equal(rs.r[0].name, "ok@50000000");
+}
+
 static void test_memreserve_entries(void **state)
 {
 	struct regions rs = { .n = 0 };
@@ -511,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_resmem_size_only),
 		cmocka_unit_test(test_resmem_size_only_without_size),
 		cmocka_unit_test(test_resmem_disabled_skipped),
+		cmocka_unit_test(test_resmem_status_ok_is_enabled),
 		cmocka_unit_test(test_memreserve_entries),
 		cmocka_unit_test(test_resmem_absent),
 		cmocka_unit_test(test_resmem_reg_not_whole_entries),
