@@ -17,13 +17,14 @@ include mk/libfdt.mk
 include mk/core.mk
 include mk/test.mk
 include mk/tooltest.mk
+include mk/fuzz.mk
 include mk/testbed.mk
 
 TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
 testbed-check: $(BUILD)/host/khotool
 
-check: format-check unit-check tool-check size $(TESTBED_CHECK)
+check: format-check unit-check unit-asan-check tool-check size $(TESTBED_CHECK)
 	@echo "make check: all passed"
 
 qemu: testbed-check

@@ -263,7 +263,7 @@ static void test_chosen_and_cma(void **state)
 			    "console=ttyAMA0 kho=on");
 	v = fdt_getprop(dtb, chosen, "linux,initrd-start", &len);
 	assert_int_equal(len, 8);
-	assert_int_equal(fdt64_to_cpu(*v), f->st.initrd);
+	assert_int_equal(fdt64_ld(v), f->st.initrd);
 	cma = fdt_subnode_offset(dtb, fdt_path_offset(dtb, "/reserved-memory"),
 				 "linux,cma");
 	assert_true(cma >= 0);
