@@ -24,7 +24,7 @@ TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
 testbed-check: $(BUILD)/host/khotool
 
-check: format-check unit-check unit-asan-check tool-check size $(TESTBED_CHECK)
+check: format-check unit-check unit-asan-check hostile-check tool-check size $(TESTBED_CHECK)
 	@echo "make check: all passed"
 
 qemu: testbed-check
