@@ -11,8 +11,8 @@
 
 /*
  * Full structural check of an untrusted FDT of at most len bytes: header, totalsize
- * within len, every tag, node nesting and property name in bounds.
- * Errors: -KHO_E_FDT_HEADER, -KHO_E_FDT_SIZE.
+ * within len, a terminated /memreserve/ table, every tag, node nesting and property
+ * name in bounds. Errors: -KHO_E_FDT_HEADER, -KHO_E_FDT_SIZE.
  */
 int kho_fdt_check(const void *fdt, u64 len);
 

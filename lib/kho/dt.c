@@ -294,6 +294,8 @@ int kho_dt_for_each_resmem(const void *dt,
 	if (fdt_check_header(dt))
 		return -KHO_E_FDT_HEADER;
 	n = fdt_num_mem_rsv(dt);
+	if (n < 0)
+		return -KHO_E_FDT_HEADER; /* no terminator: entries would be lost */
 	for (int i = 0; i < n; i++) {
 		x.r.name = "memreserve";
 		x.r.flags = KHO_RESMEM_MEMRESERVE;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A full structural check of an untrusted FDT before libfdt's accessors read it:
- * every tag is walked once, nesting must balance, and every property name must
- * resolve inside the strings block.
+ * every tag is walked once, nesting must balance, every property name must resolve
+ * inside the strings block, and the /memreserve/ table must end inside the blob.
  */
 #include <kho/dt.h>
 #include <kho/err.h>
@@ -54,7 +54,9 @@ int kho_fdt_check(const void *fdt, u64 len)
 		return -KHO_E_FDT_HEADER;
 	if (fdt_totalsize(fdt) > len)
 		return -KHO_E_FDT_SIZE;
-	if (fdt_check_header(fdt))
+	/* A reservation table without its terminator makes fdt_open_into() move a
+	 * negative length. */
+	if (fdt_check_header(fdt) || fdt_num_mem_rsv(fdt) < 0)
 		return -KHO_E_FDT_HEADER;
 	return check_tags(fdt);
 }

@@ -8,7 +8,7 @@
  * neither num_elms nor the length of a chain; khofw must.
  *
  * Classes: loops, bad pointers, bad counts and sizes, a bad KHO FDT, bad scratch,
- * a bad /chosen, and an empty map in each ABI.
+ * a bad /chosen, an empty map in each ABI, and a bad OS DT.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -216,6 +216,28 @@ static void test_kho_fdt_duplicate_blob_names(void **state)
 	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_DUP_BLOB);
 }
 
+/*
+ * A memory-reservation table with no terminating entry inside totalsize: libfdt's
+ * fdt_num_mem_rsv() fails, and fdt_open_into() then moves a negative length.
+ * Packed, the tree is header, one table entry, then the structure block.
+ */
+static void unterminate_memreserve(void *fdt)
+{
+	assert_int_equal(fdt_pack(fdt), 0);
+	assert_int_equal(fdt_num_mem_rsv(fdt), 0);
+	fdt64_st((u8 *)fdt + fdt_off_mem_rsvmap(fdt) + 8, 0x1000);
+	assert_int_equal(fdt_num_mem_rsv(fdt), -FDT_ERR_TRUNCATED);
+}
+
+static void test_kho_fdt_memreserve_unterminated(void **state)
+{
+	struct sim_fx *f = *state;
+
+	sim_fx_v4(f, "kho-v4");
+	unterminate_memreserve(f->fdt);
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_FDT_HEADER);
+}
+
 /* -------------------------------- bad scratch ------------------------------- */
 
 static void test_scratch_over_preserved_memory(void **state)
@@ -363,6 +385,27 @@ static void test_empty_map_v4_rejected(void **state)
 	sim_fx_expect_fail(f, KHO_ABI_V4, KHO_E_MAP_ZERO);
 }
 
+/* --------------------------------- bad OS DT -------------------------------- */
+
+static int count_region(void *arg, const struct kho_resmem *r)
+{
+	(void)r;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_os_dt_memreserve_unterminated(void **state)
+{
+	struct sim_fx *f = *state;
+	int n = 0;
+
+	/* /memreserve/ entries that cannot be counted must not be skipped. */
+	unterminate_memreserve(f->dt);
+	sim_expect(kho_fdt_check(f->dt, fdt_totalsize(f->dt)), -KHO_E_FDT_HEADER);
+	sim_expect(kho_dt_for_each_resmem(f->dt, count_region, &n), -KHO_E_FDT_HEADER);
+	sim_assert_strerror_distinct(-KHO_E_FDT_HEADER);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, sim_fx_setup, sim_fx_teardown)
 
 int main(void)
@@ -385,6 +428,7 @@ int main(void)
 		T(test_kho_fdt_property_missing),
 		T(test_kho_fdt_property_wrong_length),
 		T(test_kho_fdt_duplicate_blob_names),
+		T(test_kho_fdt_memreserve_unterminated),
 		T(test_scratch_over_preserved_memory),
 		T(test_scratch_not_4m_aligned_v4),
 		T(test_chosen_64bit_address_2_1_cells),
@@ -397,6 +441,7 @@ int main(void)
 		T(test_empty_map_v1_auto_accepted),
 		T(test_empty_map_v3_rejected),
 		T(test_empty_map_v4_rejected),
+		T(test_os_dt_memreserve_unterminated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
