@@ -56,7 +56,8 @@ struct kho_blob {
  * Call fn for each sub-blob (child of the root). v1: `fdt` (u64) and the size is
  * the sub-FDT's totalsize; v3/v4: `preserved-data` and `blob-size`, 8 bytes each.
  * Returns the number of blobs or -KHO_E_PROP, -KHO_E_DUP_BLOB, -KHO_E_WRAP,
- * -KHO_E_OUTSIDE_RAM, -KHO_E_BLOB (v1 blob is no FDT), or fn's negative return.
+ * -KHO_E_OUTSIDE_RAM, -KHO_E_BLOB (v1 blob is no FDT), -KHO_E_MISALIGNED (v1 blob
+ * not 8-byte aligned), or fn's negative return.
  */
 int kho_in_for_each_blob(const struct kho_in *in,
 			 int (*fn)(void *arg, const struct kho_blob *b), void *arg);

@@ -152,6 +152,8 @@ static int v1_blob_size(const struct kho_in *in, struct kho_blob *b)
 	const void *hdr;
 	int err;
 
+	if (b->phys & 7)
+		return -KHO_E_MISALIGNED; /* libfdt refuses it, as would Linux */
 	hdr = kho_mem_ptr(in->mem, b->phys, sizeof(struct fdt_header), &err);
 	if (!hdr)
 		return err;

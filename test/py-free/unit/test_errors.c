@@ -746,6 +746,19 @@ static void test_v1_blob_not_an_fdt(void **state)
 	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_BLOB);
 }
 
+static void test_v1_blob_misaligned(void **state)
+{
+	struct sim_fx *f = *state;
+	u64 blob[32];
+
+	/* libfdt, so every Linux consumer, refuses an FDT that is not 8-byte aligned. */
+	sim_fx_v1(f);
+	assert_int_equal(fdt_create_empty_tree(blob, sizeof(blob)), 0);
+	memcpy(sim_at(&f->s, SIM_DATA + 4, sizeof(blob)), blob, sizeof(blob));
+	sim_kho_blob(f->fdt, "blob", "fdt", SIM_DATA + 4, NULL, 0);
+	sim_fx_expect_fail(f, KHO_ABI_V1_4K, KHO_E_MISALIGNED);
+}
+
 static void test_v1_blob_fdt_prop_missing(void **state)
 {
 	struct sim_fx *f = *state;
@@ -1012,6 +1025,7 @@ int main(void)
 		T(test_blob_outside_ram),
 		T(test_blob_in_scratch),
 		T(test_v1_blob_not_an_fdt),
+		T(test_v1_blob_misaligned),
 		T(test_v1_blob_fdt_prop_missing),
 		T(test_find_missing_blob),
 		T(test_map_node_in_firmware),
