@@ -64,16 +64,22 @@ int kho_v1_walk(struct kho_walk *w, u64 head, unsigned int bitmap_bytes)
 	return 0;
 }
 
+/* The next pointer of a chunk already read once, so known to be readable. */
+static u64 chunk_next(const struct kho_mem *mem, u64 phys)
+{
+	const struct khoser_mem_chunk *c = kho_mem_ptr(mem, phys, PAGE, NULL);
+
+	return c ? c->hdr.next : 0;
+}
+
 int kho_v1_guess_bitmap(const struct kho_mem *mem, u64 head)
 {
-	u64 budget = (kho_mem_ram_size(mem) >> 12) + 1;
+	u64 slow = head, steps = 0;
 	int err;
 
 	while (head) {
 		const struct khoser_mem_chunk *c;
 
-		if (!budget--)
-			return -KHO_E_CYCLE;
 		if (head & (PAGE - 1))
 			return -KHO_E_MISALIGNED;
 		c = kho_mem_ptr(mem, head, PAGE, &err);
@@ -85,6 +91,11 @@ int kho_v1_guess_bitmap(const struct kho_mem *mem, u64 head)
 			if (c->bitmaps[i].bitmap & (PAGE - 1))
 				return KHO_V1_BITMAP_BYTES_512;
 		head = c->hdr.next;
+		/* Floyd: slow follows at half speed; in a loop head meets it. */
+		if (++steps % 2 == 0)
+			slow = chunk_next(mem, slow);
+		if (head == slow)
+			return -KHO_E_CYCLE;
 	}
 	return KHO_V1_BITMAP_BYTES_4K;
 }

@@ -18,6 +18,7 @@
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim.h"
 
@@ -462,6 +463,26 @@ static void test_v1_chunk_list_cycle_auto(void **state)
 	sim_fx_v1(f);
 	sim_put_u64(&f->s, f->map, f->map);
 	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
+}
+
+static void test_v1_chunk_list_cycle_auto_costs_no_ram_scan(void **state)
+{
+	struct sim_fx *f = *state;
+	u64 second;
+
+	/*
+	 * Guessing the bitmap size walks the list before any page record exists. A
+	 * loop must be found in steps of the list's length, not of RAM's size: with
+	 * a PiB of (unreadable) RAM a RAM-sized budget would run for hours.
+	 */
+	sim_fx_v1(f);
+	second = sim_page(&f->a);
+	sim_v1_chunk(&f->s, second, f->map, 0, 0);
+	sim_put_u64(&f->s, f->map, second);
+	sim_expect(kho_mem_add_ram(&f->s.mem, 1ull << 50, 1ull << 50), 0);
+	alarm(10); /* SIGALRM ends the test binary: a failure */
+	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_CYCLE);
+	alarm(0);
 }
 
 static void test_v1_num_elms_256(void **state)
@@ -996,6 +1017,7 @@ int main(void)
 		T(test_radix_leaf_under_zero_prefix),
 		T(test_v1_chunk_list_cycle),
 		T(test_v1_chunk_list_cycle_auto),
+		T(test_v1_chunk_list_cycle_auto_costs_no_ram_scan),
 		T(test_v1_num_elms_256),
 		T(test_v1_order_19),
 		T(test_v1_chunk_misaligned),
