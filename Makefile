@@ -19,6 +19,7 @@ include mk/test.mk
 include mk/tooltest.mk
 include mk/fuzz.mk
 include mk/testbed.mk
+include mk/stage.mk
 
 TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
