@@ -11,6 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * First call of the stage, before the console: CPU set-up that needs nothing else
+ * (AArch64: instruction cache on while the MMU is still off).
+ */
+void arch_early_init(void);
+
 /* Exception level (AArch64) or mode (AArch32: 2 = HYP, 1 = SVC) the stage runs in. */
 unsigned int arch_current_el(void);
 
@@ -48,8 +54,12 @@ struct arch_region {
  * Build identity-map tables for regions (later entries override earlier ones
  * where they overlap, so a NC buffer inside RAM ends up NC only: no cacheable
  * alias) in the page-aligned pool [pool, pool+pool_size), then enable the MMU
- * and caches. Returns 0, or -1 if the pool is too small or a region is not page
- * aligned.
+ * and caches. If the MMU is already on it is first turned off (D-cache cleaned
+ * to PoC by set/way), so the stage can re-map, e.g. to add NC regions; the pool
+ * may be the one in use. Returns 0 or a negative KHO error (<kho/err.h>):
+ * -KHO_E_NOMEM (pool too small), -KHO_E_MISALIGNED (region not 4 KiB aligned),
+ * -KHO_E_INVAL (size 0, or beyond the VA range), -KHO_E_WRAP. On error the MMU
+ * is left off.
  */
 int arch_mmu_enable(const struct arch_region *regions, unsigned int n, void *pool,
 		    size_t pool_size);

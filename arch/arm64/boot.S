@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Leaving the MMU: used to re-map (arch_mmu_enable() on a running MMU) and to
+ * enter Linux per the arm64 boot protocol: MMU and D-cache off, the whole D-cache
+ * cleaned to PoC, I-cache and TLBs invalidated, x0 = DTB, x1-x3 = 0, same EL.
+ * From the moment SCTLR.C is cleared until the caches are clean nothing here
+ * touches memory, so no dirty line can be written back over newer data.
+ */
+#include "asm.h"
+
+/* MMU and D-cache off, caches clean, TLBs empty. Clobbers x0-x12. */
+func arm64_mmu_off
+	mov	x12, x30
+	branch_if_el2 x0, 1f
+	mrs	x0, sctlr_el1
+	bic	x0, x0, #SCTLR_M
+	bic	x0, x0, #SCTLR_C
+	msr	sctlr_el1, x0
+	b	2f
+1:	mrs	x0, sctlr_el2
+	bic	x0, x0, #SCTLR_M
+	bic	x0, x0, #SCTLR_C
+	msr	sctlr_el2, x0
+2:	isb
+	bl	arm64_dcache_clean_inval_all
+	ic	iallu
+	branch_if_el2 x0, 3f
+	tlbi	vmalle1
+	b	4f
+3:	tlbi	alle2
+4:	dsb	sy
+	isb
+	ret	x12
+endfunc arm64_mmu_off
+
+/* void arch_boot_kernel(uint64_t entry, uint64_t dtb) */
+func arch_boot_kernel
+	msr	daifset, #DAIF_ALL
+	mov	x19, x0
+	mov	x20, x1
+	bl	arm64_mmu_off
+	mov	x0, x20
+	mov	x1, xzr
+	mov	x2, xzr
+	mov	x3, xzr
+	br	x19
+endfunc arch_boot_kernel
+
+/* void arch_halt(void) */
+func arch_halt
+	msr	daifset, #DAIF_ALL
+1:	wfi
+	b	1b
+endfunc arch_halt
