@@ -25,7 +25,7 @@ TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
 testbed-check: $(BUILD)/host/khotool
 
-check: format-check unit-check unit-asan-check hostile-check tool-check size $(TESTBED_CHECK)
+check: format-check unit-check unit-asan-check hostile-check tool-check size $(TESTBED_CHECK) stage-smoke-check
 	@echo "make check: all passed"
 
 qemu: testbed-check
