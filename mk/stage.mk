@@ -30,7 +30,7 @@ ST_OBJCOPY := $(ST_CROSS_$(ST_ARCH))objcopy
 ST_LIBS := $(addprefix $(BUILD)/$(ST_TARGET)/,libboot.a libkho.a libfdt.a libc.a)
 
 ST_SRCS := $(sort $(wildcard arch/$(ST_ARCH)/*.c arch/$(ST_ARCH)/*.S)) \
-	$(sort $(wildcard board/common/*.c board/$(ST_BOARD)/*.c stage/*.c)) \
+	$(sort $(wildcard board/common/*.[cS] board/$(ST_BOARD)/*.[cS] stage/*.[cS])) \
 	lib/libc/printf.c
 ST_SRCS := $(filter-out %.lds.S,$(ST_SRCS))
 ST_OBJS := $(patsubst %,$(ST_DIR)/obj/%.o,$(basename $(ST_SRCS)))
@@ -75,6 +75,18 @@ $(ST_DIR)/obj/%.o: %.c $(ST_DIR)/config.h | $(DEPS_STAMP) $(LIBFDT_SRC)/fdt.c \
 $(ST_DIR)/obj/%.o: %.S $(ST_DIR)/config.h | $(DEPS_STAMP) $(ST_DIR)/version.h
 	@mkdir -p $(@D)
 	$(ST_CC) $(COMMON_CFLAGS) $(ST_CPPFLAGS) -c $< -o $@
+
+# The board's own DT (dts/<board>.dts), if it has one, for the stage to link in:
+# BOARD_DTB is the compiled blob's path (for .incbin); the object that includes it
+# is rebuilt when it changes.
+ST_BOARD_DTS := $(wildcard dts/$(ST_BOARD).dts)
+ifneq ($(ST_BOARD_DTS),)
+ST_CPPFLAGS += -DBOARD_DTB='"$(ST_DIR)/board.dtb"'
+$(ST_DIR)/board.dtb: $(ST_BOARD_DTS) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	dtc -I dts -O dtb -o $@ $<
+$(ST_DIR)/obj/stage/board_dtb.o: $(ST_DIR)/board.dtb
+endif
 
 $(ST_DIR)/stage.lds: arch/$(ST_ARCH)/stage.lds.S $(ST_DIR)/config.h
 	$(ST_CC) -E -P -x c $(ST_CPPFLAGS) $< -o $@
