@@ -1,5 +1,5 @@
 # khofw: Kexec HandOver for firmware.
-#   make check   all tests (unit, khotool, and the QEMU test bed)
+#   make check   all tests (unit, sanitized, hostile inputs, fuzzers, khotool, test bed)
 #   make qemu    boot Linux through the khofw stage in QEMU
 #   make size    libkho footprint on AArch64 and Thumb-2
 #   make deps    install the Debian packages the build needs
@@ -25,7 +25,7 @@ TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
 testbed-check: $(BUILD)/host/khotool
 
-check: format-check unit-check unit-asan-check hostile-check tool-check size $(TESTBED_CHECK) stage-smoke-check
+check: format-check unit-check unit-asan-check hostile-check fuzz-check tool-check size $(TESTBED_CHECK) stage-smoke-check
 	@echo "make check: all passed"
 
 qemu: testbed-check

@@ -1,20 +1,81 @@
-# Hostile input: the catalogue of malformed handovers, and the unit tests under
-# ASan and UBSan.
+# Hostile input: a libFuzzer harness per parser of handover data (clang, ASan and
+# UBSan), the catalogue of malformed handovers, and the unit tests under sanitizers.
 #
+#   fuzz-check       each harness for FUZZ_CHECK_TIME seconds from the committed seeds
+#   fuzz             each harness for FUZZ_TIME seconds, FUZZ_JOBS jobs in parallel
+#   fuzz-seeds       regenerate the committed seeds in $(FUZZ_DIR)/seeds/
 #   hostile-check    the catalogue ($(HOSTILE_DIR)), one case per class
-#   unit-asan-check  every unit test and the catalogue built with
-#                    -fsanitize=address,undefined
+#   unit-asan-check  every unit test and the catalogue under ASan and UBSan
+#
+# Corpora the runs grow stay in $(BUILD)/fuzz/corpus/<harness>/ (the repository keeps
+# only the seeds); crashes and their inputs go to $(BUILD)/fuzz/artifacts/<harness>/.
+# Reproduce one with: $(BUILD)/fuzz/bin/fuzz_<harness> <input>
 
+FUZZ_DIR := test/py-free/fuzz
 HOSTILE_DIR := test/py-free/hostile
+FUZZ_CHECK_TIME ?= 30
+FUZZ_TIME ?= 3600
+# Parallel libFuzzer jobs per harness for `make fuzz` (-jobs, -workers): two cores.
+FUZZ_JOBS ?= 2
 
-# Sanitizers stop at the first report. CC_asan is clang by default; gcc works too.
+# One harness per parser of untrusted input, fuzz_<name>.c each: the consumer as
+# a whole, the two map readers, the OS DT readers, and (payload) lib/boot's
+# container parser. A new parser gets its fuzz_<name>.c, seeds from mkseeds.c and
+# its name here.
+FUZZ_HARNESSES := consume v1_walk radix_walk resmem payload
+
+# Sanitizers stop at the first report. clang builds the fuzzers, with libboot, libkho
+# and libfdt instrumented for coverage; the sanitized unit tests use CC_asan (clang
+# by default; gcc works as well).
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+CC_fuzz ?= clang
+CFLAGS_fuzz ?= -O1 -g -fsanitize=fuzzer-no-link $(SAN_FLAGS)
+AR_fuzz ?= ar
 CC_asan ?= clang
 CFLAGS_asan ?= -O1 -g $(SAN_FLAGS)
+$(eval $(call target_rules,fuzz))
 
-.PHONY: hostile-check unit-asan-check
+FUZZ_LIBS := $(BUILD)/fuzz/libboot.a $(BUILD)/fuzz/libkho.a $(BUILD)/fuzz/libfdt.a
+FUZZ_BINS := $(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_HARNESSES))
+
+$(BUILD)/fuzz/bin/fuzz_%: $(BUILD)/fuzz/obj/$(FUZZ_DIR)/fuzz_%.o \
+		$(BUILD)/fuzz/obj/$(FUZZ_DIR)/fuzz.o $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	$(CC_fuzz) -fsanitize=fuzzer $(SAN_FLAGS) -o $@ $^
+
+.PHONY: fuzz-check fuzz fuzz-bins fuzz-seeds hostile-check unit-asan-check
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz-check: $(FUZZ_BINS)
+	@for h in $(FUZZ_HARNESSES); do \
+		BUILD=$(BUILD) sh $(FUZZ_DIR)/run.sh $$h $(FUZZ_CHECK_TIME) 1 || exit 1; \
+	done
+
+fuzz: $(FUZZ_BINS)
+	@for h in $(FUZZ_HARNESSES); do \
+		BUILD=$(BUILD) sh $(FUZZ_DIR)/run.sh $$h $(FUZZ_TIME) $(FUZZ_JOBS) || exit 1; \
+	done
+
+# Seeds: handovers made with kho_out_* for every ABI, small maps, OS DTs, payload
+# containers, and the captured Linux 7.3 vector moved into the fuzzers' RAM window.
+MKSEEDS := $(BUILD)/host/test/mkseeds
+FUZZ_VECTOR := test/py-free/vectors/linux-7.3-arm64
+$(MKSEEDS): $(BUILD)/host/obj/$(FUZZ_DIR)/mkseeds.o \
+		$(BUILD)/host/obj/tools/mkpayload/container.o $(HOST_LIBS)
+	@mkdir -p $(@D)
+	$(CC_host) $(CFLAGS_host) -o $@ $^
+
+fuzz-seeds: $(MKSEEDS)
+	@rm -rf $(BUILD)/fuzz/vector && mkdir -p $(BUILD)/fuzz/vector
+	@for f in $(FUZZ_VECTOR)/dtb.xz $(FUZZ_VECTOR)/ram@*.xz; do \
+		xz -dc $$f > $(BUILD)/fuzz/vector/$$(basename $$f .xz) || exit 1; \
+	done
+	rm -rf $(FUZZ_DIR)/seeds
+	$(MKSEEDS) $(FUZZ_DIR)/seeds $(BUILD)/fuzz/vector
+	@du -sh $(FUZZ_DIR)/seeds
 
 # The catalogue links the unit tests' simulated RAM (sim.c).
 HOSTILE_SRCS := $(sort $(wildcard $(HOSTILE_DIR)/test_*.c))
