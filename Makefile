@@ -25,12 +25,12 @@ TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
 testbed-check: $(BUILD)/host/khotool
 
-check: format-check unit-check unit-asan-check hostile-check fuzz-check tool-check size $(TESTBED_CHECK) stage-smoke-check
+check: format-check unit-check unit-asan-check hostile-check fuzz-check tool-check size \
+	$(TESTBED_CHECK) stage-smoke-check stage-e2e-check
 	@echo "make check: all passed"
 
-qemu: testbed-check
-	@echo "make qemu: the khofw boot stage is not built yet; this ran the Linux -> Linux"
-	@echo "KHO test bed (kernel log in $(BUILD)/testbed/)."
+qemu: stage $(BUILD)/host/mkpayload initramfs
+	scripts/qemu.sh
 
 help:
 	@sed -n '2,7p' Makefile

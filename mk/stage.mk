@@ -119,3 +119,11 @@ $(BUILD)/host/libc-test/printf.o: lib/libc/printf.c
 	$(CC_host) -std=gnu11 $(WARN) $(CFLAGS_host) -ffreestanding -fno-builtin \
 		-Ilib/libc/include $(LIBC_TEST_RENAME) -c $< -o $@
 $(BUILD)/host/test/test_printf: $(BUILD)/host/libc-test/printf.o
+
+# End-to-end: Linux booted through the stage from a payload container.
+ST_E2E := $(sort $(wildcard test/py-free/stage/e2e-*.sh))
+stage-e2e-check: $(ST_DIR)/khofw.bin $(BUILD)/host/mkpayload initramfs
+	@fail=0; for t in $(ST_E2E); do \
+		echo "== $$t"; BUILD=$(BUILD) STAGE_CONFIG=$(STAGE_CONFIG) sh $$t || fail=1; \
+	done; exit $$fail
+.PHONY: stage-e2e-check

@@ -226,16 +226,27 @@ int boot_handoff(struct boot_state *st)
 	return handoff_kho(st, dtb);
 }
 
+/*
+ * What the CPU wrote through a cacheable mapping: map pages, blobs and buffers
+ * (preserved), meta, and the payload it copied or built. The container and the
+ * input DTB were only read: their memory already holds what the kernel reads.
+ */
+static int written(const struct kho_range *r)
+{
+	if (r->kind == KHO_KIND_PAYLOAD)
+		return !r->label ||
+		       (strcmp(r->label, "container") && strcmp(r->label, "input-dtb"));
+	return r->kind == KHO_KIND_MAP || r->kind == KHO_KIND_PRESERVED ||
+	       r->kind == KHO_KIND_META;
+}
+
 void boot_for_each_written(const struct boot_state *st,
 			   void (*fn)(void *arg, u64 phys, u64 size), void *arg)
 {
 	for (unsigned int k = 0; k < st->rm.nr; k++) {
 		const struct kho_range *r = &st->rm.r[k];
 
-		if (r->kind == KHO_KIND_MAP || r->kind == KHO_KIND_PRESERVED ||
-		    r->kind == KHO_KIND_PAYLOAD ||
-		    (r->kind == KHO_KIND_META && r->label &&
-		     strcmp(r->label, "input-dtb")))
+		if (written(r))
 			fn(arg, r->start, r->end - r->start);
 	}
 }

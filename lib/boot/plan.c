@@ -161,8 +161,11 @@ int boot_plan_scratch(struct boot_state *st, u64 dt_phys, u64 dt_size)
 	u64 need = boot_scratch_estimate(st);
 	int err;
 
-	/* The input DTB is read once placement is done: nothing goes over it. */
-	err = kho_rmap_add(&st->rm, dt_phys, dt_phys + dt_size, KHO_KIND_META,
+	/*
+	 * The input DTB is read until placement is done: nothing is placed over it,
+	 * but like the container it may end up inside scratch (it is dead after).
+	 */
+	err = kho_rmap_add(&st->rm, dt_phys, dt_phys + dt_size, KHO_KIND_PAYLOAD,
 			   "input-dtb");
 	if (err)
 		return err;

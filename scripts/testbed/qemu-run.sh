@@ -7,6 +7,7 @@
 #   -n NAME     log to $BUILD/testbed/NAME.log, monitor at $BUILD/testbed/NAME.mon
 #   -a APPEND   kernel command line
 #   -t SECONDS  kill QEMU after this long (default 180)
+#   -M MACHINE  QEMU machine (default virt; virt,virtualization=on starts at EL2)
 #   -x HOOK     run the command HOOK (split at spaces) once when the console
 #               shows the park stub ("khotest-park: x0="), with KHOT_MONITOR
 #               (monitor socket), KHOT_CONSOLE_IN (a FIFO feeding the guest console) and KHOT_LOG
@@ -18,13 +19,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${BUILD:-$top/build}
 case $build in /*) ;; *) build=$top/$build ;; esac
-name=run append="" timeout=180 hook=""
-while getopts n:a:t:x: o; do
+name=run append="" timeout=180 hook="" machine=virt
+while getopts n:a:t:x:M: o; do
 	case $o in
 	n) name=$OPTARG ;;
 	a) append=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	x) hook=$OPTARG ;;
+	M) machine=$OPTARG ;;
 	*) exit 2 ;;
 	esac
 done
@@ -42,7 +44,7 @@ mkfifo "$fifo"
 exec 3<>"$fifo"
 
 start=$(date +%s.%N)
-qemu-system-aarch64 -M virt -cpu cortex-a57 -m 1G -nographic -nic none -no-reboot \
+qemu-system-aarch64 -M "$machine" -cpu cortex-a57 -m 1G -nographic -nic none -no-reboot \
 	-monitor "unix:$mon,server,nowait" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" <&3 >"$log" 2>&1 &
 qpid=$!

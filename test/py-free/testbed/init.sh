@@ -9,6 +9,8 @@
 #                     (default), the park stub with this kernel chained behind
 #                     it, or the park stub alone
 #   khotest.dump=1    print the KHO debugfs blobs (gzip+base64) between markers
+#   khotest.khotool=1 check khotool on the live system: --live-out in stage 1,
+#                     --live in stage 2 (khotool-live.sh guest)
 #
 # Stage 1 passes khotest.rmem= and khotest.pfnhash= on to stage 2. Every path
 # ends in poweroff, so QEMU exits.
@@ -91,6 +93,7 @@ stage1() {
 		dump_txt iomem-1 /proc/iomem
 	fi
 
+	[ "$(param khotool 0)" = 1 ] && khotool-live.sh guest out
 	next=$(param next linux)
 	cmdline="$(sed 's/khotest\.stage=1/khotest.stage=2/' /proc/cmdline) khotest.rmem=$start khotest.pfnhash=$pfnhash"
 	echo "khotest: kexec ($next) with: $cmdline"
@@ -138,6 +141,7 @@ stage2() {
 	verdict "LUO memfd backed by the same physical pages (pfnhash $got)" \
 		"LUO memfd pages differ: pfnhash $got, kernel 1 $(param pfnhash)" \
 		same "$got" "$(param pfnhash)"
+	[ "$(param khotool 0)" = 1 ] && khotool-live.sh guest in
 
 	dump_txt memblock-reserved /sys/kernel/debug/memblock/reserved
 	if [ "$(param dump 0)" = 1 ]; then
@@ -146,6 +150,33 @@ stage2() {
 		dump_txt memblock-memory-2 /sys/kernel/debug/memblock/memory
 		dump_txt iomem-2 /proc/iomem
 	fi
+}
+
+# khotest.stage=fw: booted by the khofw stage. khotest.fw=NAME:ADDR:SIZE:SEED,... are
+# the firmware buffers and their pattern seeds; khotest.kho=0 for a kernel without
+# KHO (the buffers are then protected by /reserved-memory only);
+# khotest.rmemname= the reserve_mem name of the firmware log.
+stagefw() {
+	if [ "$(param kho 1)" = 1 ]; then
+		verdict "the kernel found the kexec handover data" \
+			"the kernel did not find kexec handover data" \
+			logged 'KHO: found kexec handover data'
+		name=$(param rmemname khofw_log)
+		verdict "reserve_mem '$name' revived from KHO" \
+			"reserve_mem '$name' not revived from KHO" \
+			logged "Revived memory reservation '$name' from KHO"
+	fi
+	for spec in $(param fw | tr , ' '); do
+		set -- $(echo "$spec" | tr : ' ')
+		verdict "firmware buffer $1 content intact ($3 bytes at $2)" \
+			"firmware buffer $1 content differs" \
+			khot-mem verify "$2" "$3" "$4"
+	done
+	cma=$(sed -n 's/^CmaTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+	echo "khotest: CmaTotal ${cma:-none} kB"
+	verdict "CMA pool reported (${cma:-0} kB)" "no CMA pool" [ "${cma:-0}" -gt 0 ]
+	dump_txt memblock-reserved /sys/kernel/debug/memblock/reserved
+	dump_txt iomem /proc/iomem
 }
 
 mount -t proc proc /proc
@@ -159,6 +190,7 @@ echo "khotest: stage $stage on $(uname -r)"
 case $stage in
 1) stage1 ;;
 2) stage2 ;;
+fw) stagefw ;;
 *) fail "unknown khotest.stage=$stage" ;;
 esac
 finish

@@ -133,16 +133,21 @@ static void put_container(struct fix *f, u64 phys, u32 abi)
 	assert_int_equal(mkp_build(&in, sim_at(&f->s, phys, f->pl_len)), 0);
 }
 
-static void run(struct fix *f, u64 container)
+static void run_dt_at(struct fix *f, u64 container, u64 dt_at)
 {
 	boot_init(&f->st, &f->s.mem, f->store, NR_RANGES, &f->cfg);
 	sim_expect(boot_protect_firmware(&f->st, STAGE, STAGE + 0x100000, "stage"), 0);
 	assert_int_equal(boot_read_fw(&f->st, f->board), 2);
 	sim_expect(boot_take_payload(&f->st, container, f->pl_len, 1), 0);
-	sim_expect(boot_plan_scratch(&f->st, 0x40f00000, sizeof(f->dt)), 0);
-	memcpy(sim_at(&f->s, 0x40f00000, sizeof(f->dt)), f->dt, sizeof(f->dt));
-	sim_expect(boot_place(&f->st, sim_at(&f->s, 0x40f00000, sizeof(f->dt))), 0);
+	sim_expect(boot_plan_scratch(&f->st, dt_at, sizeof(f->dt)), 0);
+	memcpy(sim_at(&f->s, dt_at, sizeof(f->dt)), f->dt, sizeof(f->dt));
+	sim_expect(boot_place(&f->st, sim_at(&f->s, dt_at, sizeof(f->dt))), 0);
 	sim_expect(boot_handoff(&f->st), 0);
+}
+
+static void run(struct fix *f, u64 container)
+{
+	run_dt_at(f, container, 0x40f00000);
 }
 
 static int in_scratch(const struct fix *f, u64 start, u64 end)
@@ -167,6 +172,18 @@ static void test_cold_boot_in_place(void **state)
 	assert_true(in_scratch(f, f->st.initrd, f->st.initrd + INITRD_SIZE));
 	assert_true(in_scratch(f, f->st.dtb, f->st.dtb + f->st.dtb_cap));
 	assert_int_equal(f->st.abi, KHO_ABI_V4);
+}
+
+static void test_input_dtb_next_to_container_still_in_place(void **state)
+{
+	struct fix *f = *state;
+
+	/* QEMU puts its DTB right after the initrd (our container). */
+	board_dt(f, DMA_BUF, "dma-noncoherent");
+	put_container(f, CONTAINER, KHO_ABI_V4);
+	run_dt_at(f, CONTAINER, CONTAINER + ((f->pl_len + 0x1fffff) & ~0x1fffffull));
+	assert_int_equal(f->st.copied, 0);
+	assert_true(in_scratch(f, f->st.dtb, f->st.dtb + f->st.dtb_cap));
 }
 
 static void test_scratch_sized_and_aligned(void **state)
@@ -432,6 +449,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_cold_boot_in_place),
+		T(test_input_dtb_next_to_container_still_in_place),
 		T(test_scratch_sized_and_aligned),
 		T(test_handover_consumed),
 		T(test_dma_entry_records_attrs),

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stage's real work: with the DT validated and the MMU on, protect what the
+ * firmware owns, map non-coherent buffers non-cacheable, take the payload
+ * container (our initrd), plan scratch, place the kernel, initrd and DTB in it,
+ * fill the firmware buffers, build the hand-over, clean what was written to the
+ * point of coherency and enter the kernel. The steps themselves live in lib/boot
+ * and are host-tested; this file only strings them together and reports.
+ */
+#include "stage.h"
+#include "version.h"
+
+#include <boot/boot.h>
+#include <kho/dt.h>
+#include <kho/err.h>
+#include <libfdt.h>
+
+#define STAGE_MAX_RANGES 4096
+#define MIB (1ull << 20)
+
+extern const char stage_board_dtb[];
+
+static struct kho_range ranges[STAGE_MAX_RANGES];
+static struct kho_mem mem;
+static struct boot_state st;
+
+static void check(int err, const char *what)
+{
+	if (err < 0)
+		stage_panic("%s: %s", what, kho_strerror(err));
+}
+
+/* Non-coherent DMA buffers: Normal non-cacheable, the only mapping they get. */
+static void map_buffers(const void *dt)
+{
+	struct arch_region nc[BOOT_MAX_FW_BUFS];
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < st.nr_fw; i++) {
+		const struct boot_fw_buf *b = &st.fw[i];
+
+		if (b->kind == BOOT_FW_DMA && !b->coherent)
+			nc[n++] = (struct arch_region){ b->phys, b->size,
+							ARCH_MEM_NORMAL_NC };
+		stage_log("khofw: firmware buffer %s 0x%llx-0x%llx %s%s", b->name,
+			  (unsigned long long)b->phys,
+			  (unsigned long long)(b->phys + b->size),
+			  b->kind == BOOT_FW_LOG ? "log" : "dma",
+			  b->kind == BOOT_FW_DMA
+				  ? (b->coherent ? " coherent" : " non-coherent")
+				  : "");
+	}
+	check(stage_mmu_map(dt, nc, n), "MMU with non-coherent buffers");
+}
+
+/* Our initrd is the payload container. */
+static void take_payload(const void *dt)
+{
+	int chosen = fdt_path_offset(dt, "/chosen"), l1, l2;
+	const fdt32_t *s = fdt_getprop(dt, chosen, "linux,initrd-start", &l1);
+	const fdt32_t *e = fdt_getprop(dt, chosen, "linux,initrd-end", &l2);
+	u64 start, end;
+
+	if (chosen < 0 || !s || !e) {
+		stage_log("khofw: no payload");
+		arch_halt();
+	}
+	if ((l1 != 4 && l1 != 8) || (l2 != 4 && l2 != 8))
+		stage_panic("payload: /chosen linux,initrd-start/end of %d and %d bytes",
+			    l1, l2);
+	start = l1 == 8 ? fdt64_to_cpu(*(const fdt64_t *)s) : fdt32_to_cpu(*s);
+	end = l2 == 8 ? fdt64_to_cpu(*(const fdt64_t *)e) : fdt32_to_cpu(*e);
+	if (end <= start)
+		stage_panic("payload: empty initrd range");
+	check(boot_take_payload(&st, start, end - start,
+				IS_ENABLED(CONFIG_KHOFW_PAYLOAD_CHECK_DATA)),
+	      "payload container");
+	stage_log("khofw: payload 0x%llx-0x%llx: kernel %llu bytes, initrd %llu bytes, "
+		  "KHO %s",
+		  (unsigned long long)start, (unsigned long long)end,
+		  (unsigned long long)st.pl.kernel.size,
+		  (unsigned long long)st.pl.initrd.size,
+		  st.pl.kho_abi ? kho_abi_name(st.pl.kho_abi) : "none");
+}
+
+static void table(void)
+{
+	stage_log("khofw: %-16s %-18s %-18s %10s", "kind", "start", "end", "size");
+	for (unsigned int k = 0; k < st.rm.nr; k++) {
+		const struct kho_range *r = &st.rm.r[k];
+
+		stage_log("khofw: %-16s 0x%016llx 0x%016llx %10llu %s",
+			  kho_kind_name(r->kind), (unsigned long long)r->start,
+			  (unsigned long long)r->end,
+			  (unsigned long long)(r->end - r->start),
+			  r->label ? r->label : "");
+	}
+	for (unsigned int i = 0; i < st.nr_scratch; i++)
+		stage_log("khofw: scratch area %u: 0x%llx-0x%llx (%llu MiB)", i,
+			  (unsigned long long)st.scratch[i].addr,
+			  (unsigned long long)(st.scratch[i].addr + st.scratch[i].size),
+			  (unsigned long long)(st.scratch[i].size / MIB));
+	stage_log("khofw: kernel 0x%llx, initrd 0x%llx, dtb 0x%llx, bytes copied %llu",
+		  (unsigned long long)st.kernel, (unsigned long long)st.initrd,
+		  (unsigned long long)st.dtb, (unsigned long long)st.copied);
+}
+
+static void clean(void *arg, u64 phys, u64 size)
+{
+	(void)arg;
+	arch_clean_inval_poc((uintptr_t)phys, (size_t)size);
+}
+
+void stage_run(const void *dt)
+{
+	const struct boot_cfg cfg = {
+		.log_name = CONFIG_KHOFW_LOG_NAME,
+		.release = "khofw " KHOFW_VERSION,
+		.cma_size = (u64)CONFIG_KHOFW_CMA_MB * MIB,
+		.scratch_min = (u64)CONFIG_KHOFW_SCRATCH_MIN_MB * MIB,
+		.page_shift = 12,
+	};
+
+	kho_mem_init(&mem);
+	check(kho_mem_from_dt(&mem, dt, 1), "RAM from /memory");
+	boot_init(&st, &mem, ranges, STAGE_MAX_RANGES, &cfg);
+	check(boot_protect_firmware(&st, stage_image_start(), stage_image_end(), "khofw"),
+	      "protect the stage");
+	check(boot_read_fw(&st, stage_board_dtb), "board firmware buffers");
+	map_buffers(dt);
+	take_payload(dt);
+	check(boot_plan_scratch(&st, (uintptr_t)dt, fdt_totalsize(dt)), "scratch");
+	check(boot_place(&st, dt), "placement");
+	check(boot_fill_fw(&st), "fill firmware buffers");
+	check(boot_handoff(&st), "hand-over");
+	table();
+	stage_log("khofw: hand-over %s, entering the kernel at 0x%llx",
+		  st.abi ? kho_abi_name(st.abi) : "reserved-memory only",
+		  (unsigned long long)st.kernel);
+	boot_for_each_written(&st, clean, NULL);
+	arch_boot_kernel(st.kernel, st.dtb);
+}
