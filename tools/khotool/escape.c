@@ -31,7 +31,12 @@ void khotool_json_str(FILE *f, const char *s)
 
 void khotool_text_str(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	khotool_text_strn(f, s, (size_t)-1);
+}
+
+void khotool_text_strn(FILE *f, const char *s, size_t n)
+{
+	for (const unsigned char *p = (const unsigned char *)s; n && *p; p++, n--) {
 		if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
 			fprintf(f, "\\x%02x", *p);
 		else

@@ -24,13 +24,14 @@ static int collect_blob(void *arg, const struct kho_blob *b)
 }
 
 int khotool_handover_load(struct khotool_handover *h, const struct khotool_input *in,
-			  const struct khotool_opts *o)
+			  const struct khotool_opts *o, const struct khotool_src *s,
+			  const char *cmd)
 {
 	int err;
 
 	memset(h, 0, sizeof(*h));
 	h->stage = "open";
-	err = kho_in_open(&h->in, in->dtb.data, &in->mem, o->page_shift, o->abi);
+	err = kho_in_open(&h->in, in->dtb.data, &in->mem, o->page_shift, s->abi);
 	if (err)
 		return err;
 	h->stage = "blobs";
@@ -55,20 +56,28 @@ void khotool_handover_free(struct khotool_handover *h)
 	memset(h, 0, sizeof(*h));
 }
 
-int khotool_open(const char *cmd, const struct khotool_opts *o, struct khotool_input *in,
-		 struct khotool_handover *h)
+int khotool_open_src(const char *cmd_name, const struct khotool_opts *o,
+		     unsigned int side, struct khotool_input *in,
+		     struct khotool_handover *h)
 {
+	const struct khotool_src *s = &o->src[side];
+	char cmd[64];
 	int status, err;
 
+	/* With two handovers, say which one: "khotool: diff: b: ..." */
+	if (o->nr_src < 2)
+		snprintf(cmd, sizeof(cmd), "%s", cmd_name);
+	else
+		snprintf(cmd, sizeof(cmd), "%s: %c", cmd_name, "ab"[side]);
 	memset(h, 0, sizeof(*h));
-	status = khotool_input_load(in, o, cmd);
+	status = khotool_input_load(in, o, s, cmd);
 	if (status)
 		return status;
-	err = khotool_handover_load(h, in, o);
-	if (err == -KHO_E_COMPAT && o->abi != KHO_ABI_AUTO)
+	err = khotool_handover_load(h, in, o, s, cmd);
+	if (err == -KHO_E_COMPAT && s->abi != KHO_ABI_AUTO)
 		khotool_err(cmd, "%s (stage: %s; --abi %s expects \"%s\")",
-			    kho_strerror(err), h->stage, kho_abi_name(o->abi),
-			    kho_abi_compatible(o->abi));
+			    kho_strerror(err), h->stage, kho_abi_name(s->abi),
+			    kho_abi_compatible(s->abi));
 	else if (err)
 		khotool_err(cmd, "%s (stage: %s)", kho_strerror(err), h->stage);
 	return err ? KHOTOOL_EXIT_INVALID : KHOTOOL_EXIT_OK;
@@ -78,4 +87,10 @@ void khotool_close(struct khotool_input *in, struct khotool_handover *h)
 {
 	khotool_handover_free(h);
 	khotool_input_free(in);
+}
+
+int khotool_open(const char *cmd, const struct khotool_opts *o, struct khotool_input *in,
+		 struct khotool_handover *h)
+{
+	return khotool_open_src(cmd, o, 0, in, h);
 }

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int parse_addr(const char *s, u64 *v)
+int khotool_parse_u64(const char *s, u64 *v)
 {
 	int hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 	const char *digits = hex ? s + 2 : s;
@@ -40,7 +40,7 @@ int khotool_parse_ram(const char *cmd, const char *arg, struct khotool_ram_arg *
 		khotool_err(cmd, "--ram %s: expected FILE@ADDR", arg);
 		return -1;
 	}
-	if (parse_addr(at + 1, &r->base)) {
+	if (khotool_parse_u64(at + 1, &r->base)) {
 		khotool_err(cmd, "--ram %s: bad address '%s' (hex with 0x, or decimal)",
 			    arg, at + 1);
 		return -1;
@@ -154,7 +154,7 @@ static int load_dtb(struct khotool_input *in, const char *path, const char *cmd)
 }
 
 /* The window of RAM file i; the windows may not overlap each other. */
-static int add_window(struct khotool_input *in, const struct khotool_opts *o,
+static int add_window(struct khotool_input *in, const struct khotool_src *o,
 		      unsigned int i, const char *cmd)
 {
 	const struct khotool_file *f = &in->ram[i];
@@ -195,17 +195,17 @@ static int add_banks(struct khotool_input *in, const char *cmd)
 }
 
 int khotool_input_load(struct khotool_input *in, const struct khotool_opts *o,
-		       const char *cmd)
+		       const struct khotool_src *s, const char *cmd)
 {
 	memset(in, 0, sizeof(*in));
 	kho_mem_init(&in->mem);
-	if (load_dtb(in, o->dtb, cmd))
+	if (load_dtb(in, s->dtb, cmd))
 		return KHOTOOL_EXIT_USAGE;
-	for (unsigned int i = 0; i < o->nr_ram; i++) {
-		if (load_file(&in->ram[i], o->ram[i].path, cmd))
+	for (unsigned int i = 0; i < s->nr_ram; i++) {
+		if (load_file(&in->ram[i], s->ram[i].path, cmd))
 			return KHOTOOL_EXIT_USAGE;
 		in->nr_ram++;
-		if (add_window(in, o, i, cmd))
+		if (add_window(in, s, i, cmd))
 			return KHOTOOL_EXIT_USAGE;
 	}
 	return add_banks(in, cmd) ? KHOTOOL_EXIT_USAGE : KHOTOOL_EXIT_OK;

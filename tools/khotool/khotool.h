@@ -2,11 +2,13 @@
 /*
  * khotool: inspect and check a KHO handover on the host, from an OS DTB and RAM
  * dumps. main.c parses options and dispatches to one function per command; input.c
- * loads the files; handover.c runs libkho over them; the commands only print.
+ * loads the files; handover.c runs libkho over them; lines.c lists the ranges; the
+ * commands only print.
  */
 #ifndef KHOTOOL_H
 #define KHOTOOL_H
 
+#include <kho/dt.h>
 #include <kho/in.h>
 #include <kho/mem.h>
 #include <kho/rmap.h>
@@ -15,29 +17,52 @@
 
 /* Exit status of every command. */
 #define KHOTOOL_EXIT_OK 0
-#define KHOTOOL_EXIT_INVALID 1 /* the handover is not valid */
+#define KHOTOOL_EXIT_INVALID 1 /* the handover is not valid (diff: they differ) */
 #define KHOTOOL_EXIT_USAGE 2   /* bad command line or unreadable input files */
 
 #define KHOTOOL_MAX_RAM KHO_MEM_MAX_WINDOWS
+#define KHOTOOL_MAX_FIRMWARE 16
 
 /* Reservation-map capacity for a handover: enough for a sparse map of a large machine. */
 #define KHOTOOL_RMAP_CAP (1u << 20)
 
 /* Options a command accepts beyond the common input options. */
 #define KHOTOOL_OPT_JSON 0x1u
+#define KHOTOOL_OPT_MAP 0x2u /* --svg, --log, --dtb-addr, --kernel, --firmware */
+#define KHOTOOL_OPT_TWO 0x4u /* two handovers: --a-* and --b-* input options */
 
 struct khotool_ram_arg {
 	char *path; /* the FILE part of FILE@ADDR, allocated */
 	u64 base;
 };
 
-struct khotool_opts {
+/* The input options of one handover. */
+struct khotool_src {
 	const char *dtb;
 	struct khotool_ram_arg ram[KHOTOOL_MAX_RAM];
 	unsigned int nr_ram;
 	enum kho_abi abi;
+};
+
+struct khotool_span {
+	u64 base;
+	u64 size;
+};
+
+struct khotool_opts {
+	struct khotool_src src[2]; /* the handover; for diff, a and b */
+	unsigned int nr_src;	   /* 1, or 2 for diff */
 	unsigned int page_shift;
 	int json;
+	/* map */
+	const char *svg;
+	int log;
+	int has_dtb_addr;
+	u64 dtb_addr;
+	int has_kernel;
+	struct khotool_span kernel;
+	struct khotool_span firmware[KHOTOOL_MAX_FIRMWARE];
+	unsigned int nr_firmware;
 };
 
 /* One input file's bytes, mapped read-only or read into memory. */
@@ -59,7 +84,8 @@ struct khotool_input {
 /*
  * A command: name, one-line summary, its manual (printed around the shared input
  * options: manual, then khotool_input_manual, then manual_end), the extra options it
- * accepts, and its entry point, which returns the exit status.
+ * accepts, and its entry point, which returns the exit status. A command without
+ * an entry point is a reserved name.
  */
 struct khotool_cmd {
 	const char *name;
@@ -77,6 +103,9 @@ extern const char khotool_input_manual[];
 void khotool_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Parse a number: hex with 0x, or decimal. Returns 0 or -1. */
+int khotool_parse_u64(const char *s, u64 *v);
+
 /*
  * Parse FILE@ADDR (the last '@' separates, so FILE may contain '@'; ADDR is hex with
  * 0x or decimal). Returns 0, or -1 after printing why.
@@ -84,12 +113,13 @@ void khotool_err(const char *cmd, const char *fmt, ...)
 int khotool_parse_ram(const char *cmd, const char *arg, struct khotool_ram_arg *r);
 
 /*
- * Load the DTB and the RAM files of o, check the DTB is an FDT, and build in->mem:
- * RAM banks from /memory (or the files when there is none), windows from the files.
- * Returns 0, or KHOTOOL_EXIT_USAGE after printing why. khotool_input_free() undoes it.
+ * Load the DTB and the RAM files of handover s, check the DTB is an FDT, and build
+ * in->mem: RAM banks from /memory (or the files when there is none), windows from
+ * the files. Returns 0, or KHOTOOL_EXIT_USAGE after printing why.
+ * khotool_input_free() undoes it.
  */
 int khotool_input_load(struct khotool_input *in, const struct khotool_opts *o,
-		       const char *cmd);
+		       const struct khotool_src *s, const char *cmd);
 void khotool_input_free(struct khotool_input *in);
 
 /* A handover read through libkho: validated, its blobs listed, its memory recorded. */
@@ -104,22 +134,47 @@ struct khotool_handover {
 };
 
 /*
- * Open the handover the DT points at, list its blobs and protect it all in h->rm.
- * Returns 0 or a negative KHO_E_* code with h->stage set. Always pair with
- * khotool_handover_free().
+ * Open the handover the DT points at, list its blobs and protect it
+ * all in h->rm. Returns 0 or a negative KHO_E_* code with h->stage set. Always pair
+ * with khotool_handover_free().
  */
 int khotool_handover_load(struct khotool_handover *h, const struct khotool_input *in,
-			  const struct khotool_opts *o);
+			  const struct khotool_opts *o, const struct khotool_src *s,
+			  const char *cmd);
+
 void khotool_handover_free(struct khotool_handover *h);
 
 /*
- * Load the inputs and the handover for command cmd. Returns KHOTOOL_EXIT_OK, or
- * prints why and returns KHOTOOL_EXIT_USAGE (inputs) or KHOTOOL_EXIT_INVALID
- * (handover). Always pair with khotool_close().
+ * Load the inputs and the handover of source side (0, or 1 for diff's b) for
+ * command cmd. Returns KHOTOOL_EXIT_OK, or prints why and returns
+ * KHOTOOL_EXIT_USAGE (inputs) or KHOTOOL_EXIT_INVALID (handover). Always pair
+ * with khotool_close().
  */
+int khotool_open_src(const char *cmd, const struct khotool_opts *o, unsigned int side,
+		     struct khotool_input *in, struct khotool_handover *h);
 int khotool_open(const char *cmd, const struct khotool_opts *o, struct khotool_input *in,
 		 struct khotool_handover *h);
 void khotool_close(struct khotool_input *in, struct khotool_handover *h);
+
+/* One range line: kind is prefix + name ("preserved", "blob:memblock", ...). */
+struct khotool_line {
+	u64 start;
+	u64 end;
+	const char *prefix;
+	const char *name;
+	const char *label; /* the label of a range printed as plain "meta" */
+	unsigned int kind; /* KHO_KIND_*, or 0 for a blob line */
+};
+
+/*
+ * All range lines of h sorted by start (blob lines included); *n gets their
+ * count. NULL if out of memory; free() the result.
+ */
+struct khotool_line *khotool_lines(const struct khotool_handover *h, size_t *n);
+
+/* Print lines as "0x<start> 0x<end> <kind>", or as JSON objects (indent spaces). */
+void khotool_lines_text(const struct khotool_line *l, size_t n);
+void khotool_lines_json(const struct khotool_line *l, size_t n, int indent);
 
 /*
  * JSON string contents of s (no quotes): \" \\ and control bytes escaped; bytes of
@@ -133,8 +188,15 @@ void khotool_json_str(FILE *f, const char *s);
 /* s for a whitespace-separated text line: control bytes, spaces and '\' as \xNN. */
 void khotool_text_str(FILE *f, const char *s);
 
-/* The commands, each defined in its own file (show.c, check.c). */
+/* As khotool_text_str(), for at most n bytes of s (stops at a NUL). */
+void khotool_text_strn(FILE *f, const char *s, size_t n);
+
+/* The commands, each defined in its own file. */
 extern const struct khotool_cmd khotool_cmd_show;
+extern const struct khotool_cmd khotool_cmd_ranges;
+extern const struct khotool_cmd khotool_cmd_blobs;
 extern const struct khotool_cmd khotool_cmd_check;
+extern const struct khotool_cmd khotool_cmd_diff;
+extern const struct khotool_cmd khotool_cmd_map;
 
 #endif /* KHOTOOL_H */

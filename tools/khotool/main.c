@@ -13,9 +13,15 @@
 #include <string.h>
 #include <strings.h>
 
+/* dma (dma-alloc entries checked against their pages) is reserved for later. */
+static const struct khotool_cmd khotool_cmd_dma = {
+	.name = "dma",
+	.summary = "(not implemented yet)",
+};
+
 static const struct khotool_cmd *const cmds[] = {
-	&khotool_cmd_show,
-	&khotool_cmd_check,
+	&khotool_cmd_show, &khotool_cmd_ranges, &khotool_cmd_blobs, &khotool_cmd_check,
+	&khotool_cmd_diff, &khotool_cmd_map,	&khotool_cmd_dma,
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -43,7 +49,8 @@ static const char tool_manual_end[] =
 	"\n"
 	"EXIT STATUS\n"
 	"    0   success\n"
-	"    1   the handover is invalid (the error and the failing stage on stderr)\n"
+	"    1   the handover is invalid (the error and the failing stage on stderr);\n"
+	"        for diff: the handovers differ\n"
 	"    2   usage error, or an input file is missing, unreadable or malformed\n";
 
 const char khotool_input_manual[] =
@@ -95,17 +102,22 @@ static void print_tool_manual(void)
 	fputs(tool_manual_end, stdout);
 }
 
-static void print_cmd_manual(const struct khotool_cmd *cmd)
-{
-	fputs(cmd->manual, stdout);
-	fputs(khotool_input_manual, stdout);
-	fputs(cmd->manual_end, stdout);
-}
-
 static int usage_error(const char *cmd)
 {
 	fprintf(stderr, "Try 'khotool %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
 	return KHOTOOL_EXIT_USAGE;
+}
+
+static int print_cmd_manual(const struct khotool_cmd *cmd)
+{
+	if (!cmd->run) {
+		khotool_err(cmd->name, "not implemented yet");
+		return KHOTOOL_EXIT_USAGE;
+	}
+	fputs(cmd->manual, stdout);
+	fputs(khotool_input_manual, stdout);
+	fputs(cmd->manual_end, stdout);
+	return KHOTOOL_EXIT_OK;
 }
 
 static const struct khotool_cmd *find_cmd(const char *name)
@@ -116,17 +128,61 @@ static const struct khotool_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-enum { OPT_DTB = 1, OPT_RAM, OPT_ABI, OPT_PAGE_SIZE, OPT_JSON, OPT_HELP };
+/*
+ * Option codes. The input options of one handover come plain (--dtb) or, for a
+ * command comparing two, with a side (--a-dtb, --b-dtb): SIDE_A/SIDE_B are or-ed in.
+ */
+enum {
+	OPT_DTB = 1,
+	OPT_RAM,
+	OPT_ABI,
+	OPT_SRC_END,
+	OPT_PAGE_SIZE = OPT_SRC_END,
+	OPT_JSON,
+	OPT_SVG,
+	OPT_LOG,
+	OPT_DTB_ADDR,
+	OPT_KERNEL,
+	OPT_FIRMWARE,
+	OPT_HELP,
+};
+#define SIDE_A 0x100
+#define SIDE_B 0x200
+#define SIDES (SIDE_A | SIDE_B)
 
 static const struct option long_opts[] = {
 	{ "dtb", required_argument, NULL, OPT_DTB },
 	{ "ram", required_argument, NULL, OPT_RAM },
 	{ "abi", required_argument, NULL, OPT_ABI },
+	{ "a-dtb", required_argument, NULL, OPT_DTB | SIDE_A },
+	{ "a-ram", required_argument, NULL, OPT_RAM | SIDE_A },
+	{ "a-abi", required_argument, NULL, OPT_ABI | SIDE_A },
+	{ "b-dtb", required_argument, NULL, OPT_DTB | SIDE_B },
+	{ "b-ram", required_argument, NULL, OPT_RAM | SIDE_B },
+	{ "b-abi", required_argument, NULL, OPT_ABI | SIDE_B },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "log", no_argument, NULL, OPT_LOG },
+	{ "dtb-addr", required_argument, NULL, OPT_DTB_ADDR },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "firmware", required_argument, NULL, OPT_FIRMWARE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* "--dtb" or "--a-dtb": how the user spelt option c. */
+static const char *opt_name(int c)
+{
+	static char buf[32];
+
+	for (const struct option *lo = long_opts; lo->name; lo++)
+		if (lo->val == c) {
+			snprintf(buf, sizeof(buf), "--%s", lo->name);
+			return buf;
+		}
+	return "?";
+}
 
 static int parse_page_size(const char *s, unsigned int *shift)
 {
@@ -148,64 +204,158 @@ static int parse_page_size(const char *s, unsigned int *shift)
 	return -1;
 }
 
-static int add_ram(const char *cmd, struct khotool_opts *o, const char *arg)
+static int add_ram(const char *cmd, struct khotool_src *s, const char *arg, int c)
 {
-	if (o->nr_ram == KHOTOOL_MAX_RAM) {
-		khotool_err(cmd, "--ram given more than %u times", KHOTOOL_MAX_RAM);
+	if (s->nr_ram == KHOTOOL_MAX_RAM) {
+		khotool_err(cmd, "%s given more than %u times", opt_name(c),
+			    KHOTOOL_MAX_RAM);
 		return -1;
 	}
-	if (khotool_parse_ram(cmd, arg, &o->ram[o->nr_ram]))
+	if (khotool_parse_ram(cmd, arg, &s->ram[s->nr_ram]))
 		return -1;
-	o->nr_ram++;
+	s->nr_ram++;
 	return 0;
 }
 
-/* One option: 0 to go on, 1 for --help, -1 for a usage error (already printed). */
-static int take_opt(const struct khotool_cmd *cmd, struct khotool_opts *o, int c)
+/* An input option of one handover (c without its side bits). */
+static int take_src_opt(const char *cmd, struct khotool_src *s, int c, int full)
 {
 	int abi;
 
 	switch (c) {
 	case OPT_DTB:
-		o->dtb = optarg;
+		s->dtb = optarg;
 		return 0;
 	case OPT_RAM:
-		return add_ram(cmd->name, o, optarg);
+		return add_ram(cmd, s, optarg, full);
 	case OPT_ABI:
 		abi = kho_abi_parse(optarg);
 		if (abi < 0)
-			khotool_err(cmd->name,
-				    "--abi %s: not one of auto, v1-512, v1-4k, "
-				    "v1-4k-nz, v3, v4",
-				    optarg);
-		o->abi = abi < 0 ? o->abi : (enum kho_abi)abi;
+			khotool_err(cmd, "%s %s: not one of %s", opt_name(full), optarg,
+				    "auto, v1-512, v1-4k, v1-4k-nz, v3, v4");
+		s->abi = abi < 0 ? s->abi : (enum kho_abi)abi;
 		return abi < 0 ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
+/* ADDR:SIZE, both hex with 0x or decimal, size non-zero and not wrapping. */
+static int parse_span(const char *cmd, int c, const char *arg, struct khotool_span *sp)
+{
+	const char *colon = strchr(arg, ':');
+	char addr[32];
+
+	if (colon && (size_t)(colon - arg) < sizeof(addr)) {
+		memcpy(addr, arg, (size_t)(colon - arg));
+		addr[colon - arg] = 0;
+		if (!khotool_parse_u64(addr, &sp->base) &&
+		    !khotool_parse_u64(colon + 1, &sp->size) && sp->size &&
+		    sp->base + sp->size > sp->base)
+			return 0;
+	}
+	khotool_err(cmd, "%s %s: expected ADDR:SIZE (hex with 0x, or decimal; SIZE > 0)",
+		    opt_name(c), arg);
+	return -1;
+}
+
+static int take_map_opt(const char *cmd, struct khotool_opts *o, int c)
+{
+	switch (c) {
+	case OPT_SVG:
+		o->svg = optarg;
+		return 0;
+	case OPT_LOG:
+		o->log = 1;
+		return 0;
+	case OPT_DTB_ADDR:
+		o->has_dtb_addr = !khotool_parse_u64(optarg, &o->dtb_addr);
+		if (!o->has_dtb_addr)
+			khotool_err(cmd, "--dtb-addr %s: bad address (%s)", optarg,
+				    "hex with 0x, or decimal");
+		return o->has_dtb_addr ? 0 : -1;
+	case OPT_KERNEL:
+		o->has_kernel = !parse_span(cmd, c, optarg, &o->kernel);
+		return o->has_kernel ? 0 : -1;
+	default:
+		if (o->nr_firmware == KHOTOOL_MAX_FIRMWARE) {
+			khotool_err(cmd, "--firmware given more than %u times",
+				    KHOTOOL_MAX_FIRMWARE);
+			return -1;
+		}
+		return parse_span(cmd, c, optarg, &o->firmware[o->nr_firmware++]);
+	}
+}
+
+/* Is option c (side bits included) one command cmd takes? */
+static int cmd_takes(const struct khotool_cmd *cmd, int c)
+{
+	int two = !!(cmd->extra_opts & KHOTOOL_OPT_TWO);
+
+	if ((c & ~SIDES) < OPT_SRC_END)
+		return two == !!(c & SIDES);
+	if (c == OPT_JSON)
+		return !!(cmd->extra_opts & KHOTOOL_OPT_JSON);
+	if (c >= OPT_SVG && c <= OPT_FIRMWARE)
+		return !!(cmd->extra_opts & KHOTOOL_OPT_MAP);
+	return 1;
+}
+
+/* One option: 0 to go on, 1 for --help, -1 for a usage error (already printed). */
+static int take_opt(const struct khotool_cmd *cmd, struct khotool_opts *o, int c)
+{
+	if (!cmd_takes(cmd, c)) {
+		khotool_err(cmd->name, "%s is not an option of this command%s",
+			    opt_name(c),
+			    (c & ~SIDES) < OPT_SRC_END && !(c & SIDES)
+				    ? " (give --a-... and --b-...)"
+				    : "");
+		return -1;
+	}
+	if ((c & ~SIDES) < OPT_SRC_END)
+		return take_src_opt(cmd->name, &o->src[(c & SIDE_B) ? 1 : 0], c & ~SIDES,
+				    c);
+	switch (c) {
 	case OPT_PAGE_SIZE:
 		if (!parse_page_size(optarg, &o->page_shift))
 			return 0;
 		khotool_err(cmd->name, "--page-size %s: not one of 4k, 16k, 64k", optarg);
 		return -1;
 	case OPT_JSON:
-		if (cmd->extra_opts & KHOTOOL_OPT_JSON) {
-			o->json = 1;
-			return 0;
-		}
-		khotool_err(cmd->name, "--json is not an option of this command");
-		return -1;
+		o->json = 1;
+		return 0;
 	case OPT_HELP:
 		return 1;
 	default:
-		return -1;
+		return take_map_opt(cmd->name, o, c);
 	}
+}
+
+/* Is handover s given: --dtb and --ram? p: "", "a-" or "b-". */
+static int src_given(const char *cmd, const struct khotool_src *s, const char *p)
+{
+	if (!s->dtb)
+		khotool_err(cmd, "--%sdtb FILE is required", p);
+	else if (!s->nr_ram)
+		khotool_err(cmd, "at least one --%sram FILE@ADDR is required", p);
+	else
+		return 1;
+	return 0;
 }
 
 static int missing_inputs(const struct khotool_cmd *cmd, const struct khotool_opts *o)
 {
-	if (!o->dtb)
-		khotool_err(cmd->name, "--dtb FILE is required");
-	else if (!o->nr_ram)
-		khotool_err(cmd->name, "at least one --ram FILE@ADDR is required");
-	return !o->dtb || !o->nr_ram;
+	for (unsigned int i = 0; i < o->nr_src; i++) {
+		const char *p = o->nr_src == 1 ? "" : i ? "b-" : "a-";
+
+		if (!src_given(cmd->name, &o->src[i], p))
+			return 1;
+	}
+	if ((cmd->extra_opts & KHOTOOL_OPT_MAP) && !o->svg) {
+		khotool_err(cmd->name, "--svg FILE is required");
+		return 1;
+	}
+	return 0;
 }
 
 /* Parse argv (argv[0] is the command name). 0 to run, 1 for --help, -1 on error. */
@@ -215,7 +365,7 @@ static int parse_opts(const struct khotool_cmd *cmd, int argc, char **argv,
 	int c, r;
 
 	memset(o, 0, sizeof(*o));
-	o->abi = KHO_ABI_AUTO;
+	o->nr_src = (cmd->extra_opts & KHOTOOL_OPT_TWO) ? 2 : 1;
 	o->page_shift = 12;
 	optind = 1;
 	opterr = 0;
@@ -239,23 +389,25 @@ static int parse_opts(const struct khotool_cmd *cmd, int argc, char **argv,
 
 static void free_opts(struct khotool_opts *o)
 {
-	for (unsigned int i = 0; i < o->nr_ram; i++)
-		free(o->ram[i].path);
+	for (unsigned int s = 0; s < 2; s++)
+		for (unsigned int i = 0; i < o->src[s].nr_ram; i++)
+			free(o->src[s].ram[i].path);
 }
 
 static int run(const struct khotool_cmd *cmd, int argc, char **argv)
 {
 	struct khotool_opts o;
-	int r = parse_opts(cmd, argc, argv, &o), status;
+	int r, status;
 
-	if (r > 0) {
-		print_cmd_manual(cmd);
-		status = KHOTOOL_EXIT_OK;
-	} else if (r < 0) {
+	if (!cmd->run)
+		return print_cmd_manual(cmd);
+	r = parse_opts(cmd, argc, argv, &o);
+	if (r > 0)
+		status = print_cmd_manual(cmd);
+	else if (r < 0)
 		status = usage_error(cmd->name);
-	} else {
+	else
 		status = cmd->run(cmd, &o);
-	}
 	free_opts(&o);
 	return status;
 }
@@ -285,10 +437,7 @@ int main(int argc, char **argv)
 			return KHOTOOL_EXIT_OK;
 		}
 		cmd = find_cmd(argv[2]);
-		if (!cmd)
-			return unknown_cmd(argv[2]);
-		print_cmd_manual(cmd);
-		return KHOTOOL_EXIT_OK;
+		return cmd ? print_cmd_manual(cmd) : unknown_cmd(argv[2]);
 	}
 	cmd = find_cmd(argv[1]);
 	if (!cmd)

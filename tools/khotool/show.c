@@ -11,82 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One output range: kind is prefix + name ("preserved", "blob:memblock", ...). */
-struct line {
-	u64 start;
-	u64 end;
-	const char *prefix;
-	const char *name;
-	const char *label; /* the label of a range printed as plain "meta" */
-};
-
-static int cmp_line(const void *pa, const void *pb)
-{
-	const struct line *a = pa, *b = pb;
-	int c;
-
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	if (a->end != b->end)
-		return a->end < b->end ? -1 : 1;
-	c = strcmp(a->prefix, b->prefix);
-	return c ? c : strcmp(a->name, b->name);
-}
-
-/*
- * libkho labels a blob's unpreserved bytes with the blob's own name (a pointer into
- * the KHO FDT), and its own records with "kho-fdt" and "scratch-array": compare
- * pointers first, so a blob named "kho-fdt" still prints as meta.
- */
-static int is_blob_label(const struct khotool_handover *h, const char *label)
-{
-	for (unsigned int i = 0; i < h->nr_blobs; i++)
-		if (h->blobs[i].name == label)
-			return 1;
-	return 0;
-}
-
-static void range_line(const struct khotool_handover *h, struct line *l,
-		       const struct kho_range *r)
-{
-	l->start = r->start;
-	l->end = r->end;
-	l->prefix = "";
-	l->label = NULL;
-	if (r->kind != KHO_KIND_META) {
-		l->name = kho_kind_name(r->kind);
-	} else if (r->label && !is_blob_label(h, r->label) &&
-		   (!strcmp(r->label, "kho-fdt") || !strcmp(r->label, "scratch-array"))) {
-		l->name = r->label;
-	} else {
-		l->name = "meta";
-		l->label = r->label;
-	}
-}
-
-/* All range lines sorted by start; *n gets their count. NULL if out of memory. */
-static struct line *collect_lines(const struct khotool_handover *h, size_t *n)
-{
-	struct line *lines = calloc((size_t)h->rm.nr + h->nr_blobs + 1, sizeof(*lines));
-
-	*n = 0;
-	if (!lines)
-		return NULL;
-	for (unsigned int i = 0; i < h->rm.nr; i++)
-		range_line(h, &lines[(*n)++], &h->rm.r[i]);
-	for (unsigned int i = 0; i < h->nr_blobs; i++) {
-		const struct kho_blob *b = &h->blobs[i];
-		struct line *l = &lines[(*n)++];
-
-		l->start = b->phys;
-		l->end = b->phys + b->size;
-		l->prefix = "blob:";
-		l->name = b->name;
-	}
-	qsort(lines, *n, sizeof(*lines), cmp_line);
-	return lines;
-}
-
 static void text_header(const struct khotool_handover *h)
 {
 	const struct kho_in *in = &h->in;
@@ -124,16 +48,12 @@ static void text_lists(const struct khotool_handover *h)
 	       h->stats.blocks, h->stats.map_pages, h->stats.preserved_bytes);
 }
 
-static void print_text(const struct khotool_handover *h, const struct line *l, size_t n)
+static void print_text(const struct khotool_handover *h, const struct khotool_line *l,
+		       size_t n)
 {
 	text_header(h);
 	text_lists(h);
-	for (size_t i = 0; i < n; i++) {
-		printf("0x%" PRIx64 " 0x%" PRIx64 " %s", l[i].start, l[i].end,
-		       l[i].prefix);
-		khotool_text_str(stdout, l[i].name);
-		putchar('\n');
-	}
+	khotool_lines_text(l, n);
 }
 
 static void json_pair(const char *key, const char *k1, u64 v1, const char *k2, u64 v2)
@@ -174,26 +94,15 @@ static void json_blobs(const struct khotool_handover *h)
 	fputs(h->nr_blobs ? "\n  ],\n" : "],\n", stdout);
 }
 
-static void json_ranges(const struct line *l, size_t n)
+static void json_ranges(const struct khotool_line *l, size_t n)
 {
 	fputs("  \"ranges\": [", stdout);
-	for (size_t i = 0; i < n; i++) {
-		printf("%s\n    {\"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64
-		       "\", \"kind\": \"",
-		       i ? "," : "", l[i].start, l[i].end);
-		khotool_json_chars(stdout, l[i].prefix);
-		khotool_json_chars(stdout, l[i].name);
-		putchar('"');
-		if (l[i].label) {
-			fputs(", \"label\": ", stdout);
-			khotool_json_str(stdout, l[i].label);
-		}
-		putchar('}');
-	}
+	khotool_lines_json(l, n, 4);
 	fputs(n ? "\n  ]\n" : "]\n", stdout);
 }
 
-static void print_json(const struct khotool_handover *h, const struct line *l, size_t n)
+static void print_json(const struct khotool_handover *h, const struct khotool_line *l,
+		       size_t n)
 {
 	const struct kho_in *in = &h->in;
 
@@ -220,7 +129,7 @@ static int show(const struct khotool_cmd *cmd, const struct khotool_opts *o)
 {
 	struct khotool_input in;
 	struct khotool_handover h;
-	struct line *lines;
+	struct khotool_line *lines;
 	size_t n;
 	int status = khotool_open(cmd->name, o, &in, &h);
 
@@ -228,7 +137,7 @@ static int show(const struct khotool_cmd *cmd, const struct khotool_opts *o)
 		khotool_close(&in, &h);
 		return status;
 	}
-	lines = collect_lines(&h, &n);
+	lines = khotool_lines(&h, &n);
 	if (!lines) {
 		khotool_err(cmd->name, "out of memory");
 		status = KHOTOOL_EXIT_USAGE;

@@ -12,6 +12,12 @@
  * given, not preserved), -p blocks, scratch (-S, array at -A or at the first
  * non-empty area), finish. RAM is [BASE, BASE+SIZE) plus the -x banks, which have
  * no bytes in the image; -n leaves /memory out of the DTB.
+ * -N COUNT:LO:HI scatters COUNT order-0 blocks over [LO, HI): block k lies in the
+ * k-th of COUNT equal page-aligned slots, at a pseudo-random page that is never the
+ * slot's last, so no two blocks touch (a big machine's sparse map, for khotool map).
+ * -L COUNT:PHYS writes a LUO blob (luo-v5, 32 bytes) at PHYS and COUNT sessions
+ * "session-<i>" (file count i % 4) in a kho_block chain on the pages after it, 51
+ * per block; the blob is listed, not preserved.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +34,7 @@
 
 #define MAX_ITEMS 64
 #define DTB_SIZE 8192
-#define RM_CAP 4096
+#define RM_CAP (1u << 16)
 
 struct item {
 	char name[32];
@@ -43,11 +49,15 @@ struct params {
 	const char *ram_path, *dtb_path;
 	struct item preserve[MAX_ITEMS], resmem[MAX_ITEMS], dma[MAX_ITEMS];
 	struct item scratch[MAX_ITEMS], banks[MAX_ITEMS], raw[MAX_ITEMS];
+	struct item scatter[MAX_ITEMS];
+	unsigned int nr_scatter;
 	unsigned int nr_preserve, nr_resmem, nr_dma, nr_scratch, nr_banks, nr_raw;
 	const char *release;
 	u32 kexec_count;
 	int metadata, no_memory;
 	u64 array_phys;
+	int luo;
+	u64 luo_sessions, luo_phys;
 };
 
 struct gen {
@@ -130,7 +140,8 @@ static void usage(void)
 	      "         [-P PAGE_SHIFT] [-p PHYS:ORDER]... [-r NAME:START:SIZE]...\n"
 	      "         [-m RELEASE:COUNT] [-D PHYS:SIZE]... [-S ADDR:SIZE]...\n"
 	      "         [-A ARRAY_PHYS] [-x BANK_BASE:BANK_SIZE]...\n"
-	      "         [-X NAME:PHYS:SIZE]... [-n]\n",
+	      "         [-X NAME:PHYS:SIZE]... [-N COUNT:LO:HI]... [-L COUNT:PHYS] "
+	      "[-n]\n",
 	      stderr);
 	exit(2);
 }
@@ -145,6 +156,54 @@ static void parse_metadata(struct params *p, char *arg)
 	p->release = arg;
 	p->kexec_count = (u32)num(colon + 1);
 	p->metadata = 1;
+}
+
+static void parse_luo(struct params *p, const char *arg)
+{
+	struct item it;
+
+	parse_item(arg, 0, &it);
+	p->luo = 1;
+	p->luo_sessions = it.a;
+	p->luo_phys = it.b;
+}
+
+/* The bytes at phys, which must lie in the image. */
+static u8 *image_at(struct gen *g, u64 phys, u64 len)
+{
+	if (phys < g->p->base || phys + len > g->p->base + g->p->size)
+		die("0x%llx is not in the image", (unsigned long long)phys);
+	return g->ram + (phys - g->p->base);
+}
+
+/*
+ * -L: struct luo_ser (compatible[8], liveupdate_num, sessions_pa, flbs_pa) at
+ * phys, then kho_block pages: header {next, count}, 80-byte luo_session_ser
+ * entries {name[64], files, count}, (page - 16) / 80 per block.
+ */
+static void build_luo(struct gen *g)
+{
+	u64 page = (u64)1 << g->p->page_shift, per = (page - 16) / 80;
+	u64 n = g->p->luo_sessions, blk = g->p->luo_phys + page;
+	u8 *ser = image_at(g, g->p->luo_phys, 32), *b;
+
+	memcpy(ser, "luo-v5\0\0", 8);
+	kho_put_u64(ser + 8, 1);
+	kho_put_u64(ser + 16, n ? blk : 0);
+	kho_put_u64(ser + 24, 0);
+	for (u64 i = 0; i < n; i += per, blk += page) {
+		u64 count = n - i < per ? n - i : per;
+
+		b = image_at(g, blk, page);
+		kho_put_u64(b, i + count < n ? blk + page : 0);
+		kho_put_u64(b + 8, count);
+		for (u64 j = 0; j < count; j++) {
+			snprintf((char *)b + 16 + 80 * j, 64, "session-%llu",
+				 (unsigned long long)(i + j));
+			kho_put_u64(b + 16 + 80 * j + 72, (i + j) % 4);
+		}
+	}
+	check(kho_out_add_blob(&g->out, "LUO", g->p->luo_phys, 32), "-L blob");
 }
 
 /* The repeated options: -p, -D, -S, -x take A:B; -r and -X take NAME:A:B. */
@@ -203,6 +262,12 @@ static void parse_opt(struct params *p, int c, char *arg)
 	case 'n':
 		p->no_memory = 1;
 		break;
+	case 'N':
+		add_item(p->scatter, &p->nr_scatter, arg, 1);
+		break;
+	case 'L':
+		parse_luo(p, arg);
+		break;
 	default:
 		usage();
 	}
@@ -216,7 +281,7 @@ static void parse_args(struct params *p, int argc, char **argv)
 	p->base = 0x40000000;
 	p->size = 64u << 20;
 	p->page_shift = 12;
-	while ((c = getopt(argc, argv, "a:o:d:b:s:P:p:r:D:S:x:X:m:A:n")) != -1)
+	while ((c = getopt(argc, argv, "a:o:d:b:s:P:p:r:D:S:x:X:m:A:nN:L:")) != -1)
 		parse_opt(p, c, optarg);
 	if (optind != argc || !p->abi || !p->ram_path || !p->dtb_path || !p->nr_scratch)
 		usage();
@@ -282,6 +347,26 @@ static void build_blobs(struct gen *g)
 	for (unsigned int i = 0; i < p->nr_raw; i++)
 		check(kho_out_add_blob(&g->out, p->raw[i].name, p->raw[i].a, p->raw[i].b),
 		      "kho_out_add_blob");
+	if (p->luo)
+		build_luo(g);
+}
+
+/* -N: one block per slot, at a pseudo-random page other than the slot's last. */
+static void scatter(struct gen *g, const struct item *it)
+{
+	u64 count = num(it->name), page = (u64)1 << g->p->page_shift;
+	u64 slot = count ? ((it->b - it->a) / count) & ~(page - 1) : 0;
+	u64 x = 0x6b686f2d6d6170ull; /* fixed seed: the same blocks every run */
+
+	if (slot < 2 * page || (it->a & (page - 1)))
+		die("-N %s:...: LO not page aligned, or slots under two pages", it->name);
+	for (u64 k = 0; k < count; k++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		check(kho_out_preserve(
+			      &g->out,
+			      it->a + k * slot + (x >> 33) % (slot / page - 1) * page, 0),
+		      "-N block");
+	}
 }
 
 static void build_rest(struct gen *g)
@@ -294,6 +379,8 @@ static void build_rest(struct gen *g)
 		check(kho_out_preserve(&g->out, p->preserve[i].a,
 				       (unsigned int)p->preserve[i].b),
 		      "kho_out_preserve");
+	for (unsigned int i = 0; i < p->nr_scatter; i++)
+		scatter(g, &p->scatter[i]);
 	for (unsigned int i = 0; i < p->nr_scratch; i++) {
 		areas[i].addr = p->scratch[i].a;
 		areas[i].size = p->scratch[i].b;

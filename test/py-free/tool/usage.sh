@@ -78,18 +78,37 @@ help() {
 }
 
 help "khotool --help lists the commands" --help
-grep -q '^    show ' "$TMP/out" && grep -q '^    check ' "$TMP/out" ||
-	t_fail "commands not listed"
+for c in show ranges blobs check diff map dma; do
+	grep -q "^    $c " "$TMP/out" || t_fail "$c not listed"
+done
 t_end
-for c in show check; do
+for c in show ranges blobs check diff map; do
 	help "khotool $c --help documents inputs, output and exit status" "$c" --help
-	for s in "INPUT OPTIONS" OUTPUT "    --dtb FILE" "    --ram FILE@ADDR" \
-		"    --abi auto|v1-512|v1-4k|v1-4k-nz|v3|v4" "    --page-size 4k|16k|64k"; do
+	for s in "INPUT OPTIONS" "    --dtb FILE" "    --ram FILE@ADDR" \
+		"    --abi auto|v1-512|v1-4k|v1-4k-nz|v3|v4" \
+		"    --page-size 4k|16k|64k"; do
 		grep -q "^$s\$" "$TMP/out" || t_fail "no '$s' line"
 	done
 	grep -q "^    khotool $c - " "$TMP/out" || t_fail "NAME is not khotool $c"
 	t_end
 done
+help "khotool blobs --help documents each decoded line" blobs --help
+for s in "        blob NAME PHYS size SIZE" "        reserve-mem NAME start ADDR size SIZE" \
+	"        kexec-metadata version N release STRING count N" "        luo-session NAME files N" \
+	"        error: BLOB: WHAT"; do
+	grep -qF -- "$s" "$TMP/out" || t_fail "no '$s'"
+done
+t_end
+help "khotool map --help documents its options" map --help
+for s in "    --svg FILE" "    --log" "    --kernel ADDR:SIZE" "    --dtb-addr ADDR" \
+	"    --firmware ADDR:SIZE"; do
+	grep -qx -- "$s" "$TMP/out" || t_fail "no '$s' line"
+done
+t_end
+help "khotool diff --help documents the a- and b- inputs and its exit status" diff --help
+expect_grep synopsis "$TMP/out" "khotool diff --a-dtb FILE --a-ram FILE@ADDR"
+expect_grep exit "$TMP/out" "    1   they differ"
+t_end
 help "khotool show --help documents --json and the range line format" show --help
 expect_grep "--json" "$TMP/out" "    --json"
 expect_grep "range format" "$TMP/out" "0x<start> 0x<end> <kind>"
@@ -100,6 +119,15 @@ kt check --help
 expect_files "manuals" "$TMP/help1" "$TMP/out"
 t_end
 help "--help wins over other options" show --dtb "$TMP/none.dtb" --help
+t_end
+
+t_begin "usage: dma is a reserved name: exit 2, not implemented yet"
+kt dma --dtb "$DTB" --ram "$RAM"
+kt_expect_rc 2
+expect_eq stderr "$(cat "$TMP/err")" "khotool: dma: not implemented yet"
+kt dma --help
+kt_expect_rc 2
+[ -s "$TMP/out" ] && t_fail "stdout not empty"
 t_end
 
 t_done
