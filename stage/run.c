@@ -11,9 +11,11 @@
 #include "version.h"
 
 #include <boot/boot.h>
+#include <boot/dma.h>
 #include <kho/dt.h>
 #include <kho/err.h>
 #include <libfdt.h>
+#include <string.h>
 
 #define STAGE_MAX_RANGES 4096
 #define MIB (1ull << 20)
@@ -30,27 +32,29 @@ static void check(int err, const char *what)
 		stage_panic("%s: %s", what, kho_strerror(err));
 }
 
-/* Non-coherent DMA buffers: Normal non-cacheable, the only mapping they get. */
+/*
+ * Non-coherent DMA buffers: Normal non-cacheable over their whole preserved block,
+ * the only mapping they get.
+ */
 static void map_buffers(const void *dt)
 {
 	struct arch_region nc[BOOT_MAX_FW_BUFS];
-	unsigned int n = 0;
+	int n = boot_dma_nc_regions(&st, nc, BOOT_MAX_FW_BUFS);
 
 	for (unsigned int i = 0; i < st.nr_fw; i++) {
 		const struct boot_fw_buf *b = &st.fw[i];
 
-		if (b->kind == BOOT_FW_DMA && !b->coherent)
-			nc[n++] = (struct arch_region){ b->phys, b->size,
-							ARCH_MEM_NORMAL_NC };
-		stage_log("khofw: firmware buffer %s 0x%llx-0x%llx %s%s", b->name,
+		stage_log("khofw: firmware buffer %s 0x%llx-0x%llx %s%s%s", b->name,
 			  (unsigned long long)b->phys,
 			  (unsigned long long)(b->phys + b->size),
 			  b->kind == BOOT_FW_LOG ? "log" : "dma",
 			  b->kind == BOOT_FW_DMA
 				  ? (b->coherent ? " coherent" : " non-coherent")
-				  : "");
+				  : "",
+			  b->adopted ? " (adopted from the incoming hand-over)" : "");
 	}
-	check(stage_mmu_map(dt, nc, n), "MMU with non-coherent buffers");
+	check(n, "non-coherent regions");
+	check(stage_mmu_map(dt, nc, (unsigned int)n), "MMU with non-coherent buffers");
 }
 
 /* Our initrd is the payload container. */
@@ -111,21 +115,88 @@ static void clean(void *arg, u64 phys, u64 size)
 	arch_clean_inval_poc((uintptr_t)phys, (size_t)size);
 }
 
+static const struct boot_cfg cfg = {
+	.log_name = CONFIG_KHOFW_LOG_NAME,
+	.release = "khofw " KHOFW_VERSION,
+	.cma_size = (u64)CONFIG_KHOFW_CMA_MB * MIB,
+	.scratch_min = (u64)CONFIG_KHOFW_SCRATCH_MIN_MB * MIB,
+	.page_shift = 12,
+	.dma_short_count = IS_ENABLED(CONFIG_KHOFW_TEST_DMA_SHORT_COUNT),
+};
+
+/* Clean what the stage wrote to the point of coherency and enter the kernel. */
+static void __attribute__((noreturn)) enter(const void *dt, const char *how)
+{
+	u64 stop = 0;
+
+	table();
+	stage_log("khofw: hand-over %s, entering the kernel at 0x%llx", how,
+		  (unsigned long long)st.kernel);
+	boot_for_each_written(&st, clean, NULL);
+	if (IS_ENABLED(CONFIG_STAGE_TEST_HOOKS) && !stage_bootarg_u64(dt, "khofw.stop", &stop) &&
+	    stop) {
+		stage_log("khofw: khofw.stop: halted before the kernel");
+		arch_halt();
+	}
+	arch_boot_kernel(st.kernel, st.dtb);
+}
+
+static int policy_cold(const void *dt)
+{
+	int len;
+	const char *v = IS_ENABLED(CONFIG_STAGE_TEST_HOOKS)
+				? stage_bootarg(dt, "khofw.on-bad-handover", &len)
+				: NULL;
+
+	if (v && len == 4 && !memcmp(v, "cold", 4))
+		return 1;
+	if (v && len == 4 && !memcmp(v, "halt", 4))
+		return 0;
+	return IS_ENABLED(CONFIG_KHOFW_BAD_HANDOVER_COLD);
+}
+
+/*
+ * The previous kernel's hand-over failed validation. Nothing has been written:
+ * halt, or boot the payload cold, writing only inside the payload container.
+ */
+static void __attribute__((noreturn)) rejected(const void *dt, int err)
+{
+	stage_log("khofw: rejected the incoming hand-over: %s", kho_strerror(err));
+	if (!policy_cold(dt)) {
+		stage_log("khofw: policy: halt (CONFIG_KHOFW_BAD_HANDOVER_COLD not set)");
+		arch_halt();
+	}
+	stage_log("khofw: policy: boot cold without KHO, writing only inside the payload");
+	boot_init(&st, &mem, ranges, STAGE_MAX_RANGES, &cfg);
+	take_payload(dt);
+	check(boot_fallback_owned(&st, dt, ranges, STAGE_MAX_RANGES), "cold fallback");
+	enter(dt, "none (cold boot)");
+}
+
+static void take_handover(const void *dt)
+{
+	int err = boot_take_handover(&st, dt);
+
+	if (err == -KHO_E_NO_HANDOVER) {
+		stage_log("khofw: no incoming hand-over: cold boot");
+		return;
+	}
+	if (err)
+		rejected(dt, err);
+	stage_log("khofw: incoming hand-over %s at 0x%llx: scratch array 0x%llx (%llu areas)",
+		  kho_abi_name(st.in.abi), (unsigned long long)st.in.ch.fdt_phys,
+		  (unsigned long long)st.in.ch.scratch_phys,
+		  (unsigned long long)st.in.nr_scratch);
+}
+
 void stage_run(const void *dt)
 {
-	const struct boot_cfg cfg = {
-		.log_name = CONFIG_KHOFW_LOG_NAME,
-		.release = "khofw " KHOFW_VERSION,
-		.cma_size = (u64)CONFIG_KHOFW_CMA_MB * MIB,
-		.scratch_min = (u64)CONFIG_KHOFW_SCRATCH_MIN_MB * MIB,
-		.page_shift = 12,
-	};
-
 	kho_mem_init(&mem);
 	check(kho_mem_from_dt(&mem, dt, 1), "RAM from /memory");
 	boot_init(&st, &mem, ranges, STAGE_MAX_RANGES, &cfg);
 	check(boot_protect_firmware(&st, stage_image_start(), stage_image_end(), "khofw"),
 	      "protect the stage");
+	take_handover(dt);
 	check(boot_read_fw(&st, stage_board_dtb), "board firmware buffers");
 	map_buffers(dt);
 	take_payload(dt);
@@ -133,10 +204,5 @@ void stage_run(const void *dt)
 	check(boot_place(&st, dt), "placement");
 	check(boot_fill_fw(&st), "fill firmware buffers");
 	check(boot_handoff(&st), "hand-over");
-	table();
-	stage_log("khofw: hand-over %s, entering the kernel at 0x%llx",
-		  st.abi ? kho_abi_name(st.abi) : "reserved-memory only",
-		  (unsigned long long)st.kernel);
-	boot_for_each_written(&st, clean, NULL);
-	arch_boot_kernel(st.kernel, st.dtb);
+	enter(dt, st.abi ? kho_abi_name(st.abi) : "reserved-memory only");
 }

@@ -34,8 +34,10 @@ struct boot_fw_buf {
 	u32 kind;	    /* enum boot_fw_kind */
 	u32 coherent;	    /* DMA: 1 if the device is dma-coherent */
 	u64 attrs;	    /* DMA: DMA_ATTR_* */
+	u32 decrypted;	    /* DMA: khofw,dma-decrypted (force-decrypted memory) */
 	const char *device; /* DMA: DT path of the device */
 	u64 seed;	    /* khofw,pattern-seed: fill with the test pattern (0: no) */
+	u32 adopted;         /* forwarding: an incoming reserve_mem region already holds it */
 };
 
 struct boot_cfg {
@@ -45,6 +47,8 @@ struct boot_cfg {
 	u64 scratch_min;      /* floor of the scratch total */
 	u32 scratch_scale;    /* percent of the estimate, Linux's default is 200 */
 	u32 page_shift;
+	u32 dma_short_count;  /* test only: preserve DMA buffers as size >> page_shift
+				* order-0 pages (a known-wrong firmware, lib/boot/dma.c) */
 };
 
 struct boot_state {
@@ -65,6 +69,8 @@ struct boot_state {
 	u64 cma;     /* CMA pool base, 0 if none */
 	u64 copied;  /* payload bytes copied */
 	u32 abi;     /* KHO ABI produced, 0 for none (reserved-memory only) */
+	int forward;        /* a previous kernel's hand-over is being forwarded */
+	struct kho_in in;   /* that hand-over */
 	struct kho_out out;
 };
 
@@ -74,6 +80,26 @@ void boot_init(struct boot_state *st, const struct kho_mem *mem,
 
 /* Record [start, end) as this firmware's own (image, stack, pools). */
 int boot_protect_firmware(struct boot_state *st, u64 start, u64 end, const char *label);
+
+/*
+ * Take the previous kernel's hand-over that dt's /chosen points at: validate all of
+ * it and record it in the reservation map (KHO FDT, scratch areas and array, map
+ * pages, preserved blocks, sub-blobs) before anything is written. From then on
+ * scratch is the incoming scratch, firmware buffers that collide with the
+ * hand-over move to free memory (the log is adopted if a previous hop left it as
+ * a reserve_mem region), and boot_handoff() forwards the incoming state with the
+ * firmware's own added. Returns 0, -KHO_E_NO_HANDOVER (none: a cold boot), or
+ * the error that rejects it (the caller applies its policy; the map then holds
+ * part of the hand-over and must not be used for a KHO boot).
+ */
+int boot_take_handover(struct boot_state *st, const void *dt);
+
+/*
+ * Find a reserve_mem region by name in the incoming memblock sub-FDT (checked as
+ * untrusted: FDT structure, compatibles, 8-byte start and size, preserved).
+ * Errors: -KHO_E_NOT_FOUND, -KHO_E_BLOB, mem errors.
+ */
+int boot_in_resmem(const struct boot_state *st, const char *name, u64 *start, u64 *size);
 
 /*
  * Read the firmware buffers of board_dt's /firmware/khofw: children with reg and
@@ -139,6 +165,15 @@ int boot_handoff(struct boot_state *st);
  * Errors: kho_mem_ptr() errors.
  */
 int boot_fill_fw(const struct boot_state *st);
+
+/*
+ * After a rejected hand-over (policy "cold"): boot the payload without KHO,
+ * writing only inside the payload container (see lib/boot/fallback.c). The
+ * reservation map restarts in storage and then lists only what was written.
+ * Errors: -KHO_E_NOSPC (the DTB does not fit before the kernel), -KHO_E_FDT.
+ */
+int boot_fallback_owned(struct boot_state *st, const void *dt, struct kho_range *storage,
+			unsigned int cap);
 
 /* Call fn for each range the stage wrote and must clean to PoC before the jump. */
 void boot_for_each_written(const struct boot_state *st,

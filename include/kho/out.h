@@ -95,6 +95,14 @@ int kho_out_add_blob(struct kho_out *out, const char *name, u64 phys, u64 size);
 int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size);
 
 /*
+ * List a region that is already preserved (a forwarded hand-over's reserve_mem
+ * region) in the memblock sub-FDT without preserving it again. With an rm, the
+ * region must be covered by preserved memory there (-KHO_E_PROTECTED if not).
+ * Errors: as kho_out_reserve_mem().
+ */
+int kho_out_reserve_mem_listed(struct kho_out *out, const char *name, u64 start, u64 size);
+
+/*
  * Record kexec-metadata (7.1+): release string and kexec count, in a preserved
  * order-0 page, blob-size 73. Errors: -KHO_E_ABI (v1), -KHO_E_NOMEM, -KHO_E_FDT.
  */
@@ -105,10 +113,26 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count);
  * RFC does: one block of order get_order(size), i.e. 1 << get_order(size) pages,
  * and one struct dma_alloc_ser entry in the "dma-alloc" blob (a preserved page).
  * phys must be aligned to the block. Errors: -KHO_E_INVAL (size 0),
- * -KHO_E_MISALIGNED, -KHO_E_NOSPC (over KHO_OUT_MAX_DMA), -KHO_E_ABI (v1), preserve
- * errors. On error nothing of this allocation stays preserved.
+ * -KHO_E_MISALIGNED, -KHO_E_NOSPC (over KHO_OUT_MAX_DMA), -KHO_E_ABI (v1),
+ * -KHO_E_OVERLAP (the block overlaps an earlier allocation's), preserve errors.
+ * On error nothing of this allocation stays preserved.
  */
 int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int decrypted);
+
+/*
+ * Undo the kho_out_dma_alloc() calls after the first keep, newest first: each
+ * block is unpreserved with the order it was preserved with, its entry is
+ * cleared, and blob-size shrinks; with keep 0 the dma-alloc blob page is
+ * unpreserved and its node removed. Lets a caller make a set of allocations
+ * all or nothing. Errors: -KHO_E_INVAL (keep over the count), unpreserve errors.
+ */
+int kho_out_dma_truncate(struct kho_out *out, unsigned int keep);
+
+/*
+ * Remove sub-blob name from the KHO FDT (its pages are not unpreserved here).
+ * Errors: -KHO_E_NOT_FOUND, -KHO_E_FDT.
+ */
+int kho_out_remove_blob(struct kho_out *out, const char *name);
 
 /*
  * Write the scratch array (n entries) at phys, which must lie in RAM and be
@@ -119,6 +143,9 @@ int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int de
  */
 int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *areas,
 		    unsigned int n);
+
+/* Hand over an existing scratch array (forwarding): nothing is written. */
+void kho_out_use_scratch(struct kho_out *out, u64 phys, u64 len);
 
 /*
  * Complete the map (v1: link the chunk list; an empty v1-4k-nz map gets one empty

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The firmware buffers a board declares in its DT (/firmware/khofw). */
 #include <boot/boot.h>
+#include "internal.h"
 #include <kho/dt.h>
 #include <kho/err.h>
 #include <libfdt.h>
@@ -51,6 +52,7 @@ static int read_dma(const void *dt, int node, struct boot_fw_buf *b)
 		return -KHO_E_NOT_FOUND;
 	b->device = path;
 	b->coherent = dma_coherent(dt, dev);
+	b->decrypted = fdt_getprop(dt, node, "khofw,dma-decrypted", NULL) != NULL;
 	attrs = fdt_getprop(dt, node, "khofw,dma-attrs", &len);
 	if (attrs && len == 4)
 		b->attrs = fdt32_to_cpu(*(const fdt32_t *)attrs);
@@ -92,6 +94,48 @@ static int read_buf(const struct boot_state *st, const void *dt, int node,
 	return kho_mem_check_ram(st->mem, b->phys, b->size);
 }
 
+u64 boot_fw_extent(const struct boot_state *st, const struct boot_fw_buf *b)
+{
+	if (b->kind != BOOT_FW_DMA)
+		return b->size;
+	return (u64)1 << (st->cfg.page_shift + kho_get_order(b->size, st->cfg.page_shift));
+}
+
+/*
+ * Forwarding: the log a previous hop handed over is still there (the kernel in
+ * between revived it): adopt it, content and all.
+ */
+static int adopt_log(struct boot_state *st, struct boot_fw_buf *b)
+{
+	u64 start, size;
+
+	if (b->kind != BOOT_FW_LOG || boot_in_resmem(st, st->cfg.log_name, &start, &size))
+		return 0;
+	b->phys = start;
+	b->size = size;
+	b->adopted = 1;
+	return 1;
+}
+
+/*
+ * Record a buffer as the firmware's at its DT address; when forwarding, a buffer
+ * whose address the previous kernel's hand-over uses moves to free memory.
+ */
+static int claim(struct boot_state *st, struct boot_fw_buf *b)
+{
+	u64 ext = boot_fw_extent(st, b), align = b->kind == BOOT_FW_DMA ? ext : 4096;
+	int err;
+
+	if (st->forward && adopt_log(st, b))
+		return 0;
+	err = kho_rmap_add(&st->rm, b->phys, b->phys + ext, KHO_KIND_FIRMWARE, b->name);
+	if (err != -KHO_E_OVERLAP || !st->forward)
+		return err;
+	err = boot_find_free(st, ext, align, &b->phys);
+	return err ? err
+		   : kho_rmap_add(&st->rm, b->phys, b->phys + ext, KHO_KIND_FIRMWARE, b->name);
+}
+
 int boot_read_fw(struct boot_state *st, const void *board_dt)
 {
 	int parent = fdt_path_offset(board_dt, "/firmware/khofw"), node, err;
@@ -109,8 +153,7 @@ int boot_read_fw(struct boot_state *st, const void *board_dt)
 			return -KHO_E_NOSPC;
 		err = read_buf(st, board_dt, node, &c, b);
 		if (!err)
-			err = kho_rmap_add(&st->rm, b->phys, b->phys + b->size,
-					   KHO_KIND_FIRMWARE, b->name);
+			err = claim(st, b);
 		if (err)
 			return err;
 		st->nr_fw++;

@@ -4,6 +4,8 @@
  * the CMA pool and /chosen, written into the DTB placed in scratch.
  */
 #include <boot/boot.h>
+#include <boot/dma.h>
+#include "internal.h"
 #include <kho/dt.h>
 #include <kho/err.h>
 #include <libfdt.h>
@@ -71,12 +73,34 @@ static int add_resmem(void *dtb, const char *name, u64 base, u64 size, int *node
 	return fdt_err(fdt_setprop(dtb, *node, "reg", reg, len));
 }
 
+/*
+ * A DT that went through a kernel carries the default CMA pool an earlier stage
+ * described; its memory may now hold preserved pages. Only ours may stay.
+ */
+static int drop_default_cma(void *dtb)
+{
+	int parent = fdt_path_offset(dtb, "/reserved-memory"), node;
+
+	if (parent < 0)
+		return 0;
+	fdt_for_each_subnode (node, dtb, parent)
+		if (fdt_getprop(dtb, node, "linux,cma-default", NULL)) {
+			if (fdt_del_node(dtb, node))
+				return -KHO_E_FDT;
+			return drop_default_cma(dtb); /* offsets moved: start again */
+		}
+	return 0;
+}
+
 static int add_cma(struct boot_state *st, void *dtb)
 {
 	int node, err;
 
 	if (!st->cfg.cma_size)
 		return 0;
+	err = drop_default_cma(dtb);
+	if (err)
+		return err;
 	err = boot_find_free(st, st->cfg.cma_size, CMA_ALIGN, &st->cma);
 	if (!err)
 		err = kho_rmap_add(&st->rm, st->cma, st->cma + st->cfg.cma_size,
@@ -110,32 +134,35 @@ static int fallback_resmem(struct boot_state *st, void *dtb)
 	return 0;
 }
 
-/* The buffers were recorded as firmware until now; KHO records them as preserved. */
-static int release_fw(struct boot_state *st)
+/*
+ * A buffer stays recorded as firmware (so no page of the hand-over lands on it)
+ * until just before KHO records it as preserved.
+ */
+int boot_release_fw(struct boot_state *st, const struct boot_fw_buf *b)
 {
-	for (unsigned int i = 0; i < st->nr_fw; i++) {
-		const struct boot_fw_buf *b = &st->fw[i];
-		int err = kho_rmap_remove(&st->rm, b->phys, b->phys + b->size,
-					  KHO_KIND_FIRMWARE);
-		if (err)
-			return err;
-	}
-	return 0;
+	return kho_rmap_remove(&st->rm, b->phys, b->phys + boot_fw_extent(st, b),
+			       KHO_KIND_FIRMWARE);
 }
 
-static int preserve_fw(struct boot_state *st)
+int boot_preserve_fw(struct boot_state *st)
 {
-	for (unsigned int i = 0; i < st->nr_fw; i++) {
+	int err = boot_dma_check_no_map(st);
+
+	for (unsigned int i = 0; !err && i < st->nr_fw; i++) {
 		const struct boot_fw_buf *b = &st->fw[i];
-		int err = b->kind == BOOT_FW_LOG
-				  ? kho_out_reserve_mem(&st->out, st->cfg.log_name,
-							b->phys, b->size)
-				  : kho_out_dma_alloc(&st->out, b->phys, b->size,
-						      b->attrs, 0);
-		if (err < 0)
-			return err;
+
+		if (b->kind != BOOT_FW_LOG || b->adopted)
+			continue;
+		err = boot_release_fw(st, b);
+		if (!err)
+			err = kho_out_reserve_mem(&st->out, st->cfg.log_name, b->phys,
+						  b->size);
+		err = err < 0 ? err : 0;
 	}
-	return 0;
+	/* The DMA buffers go as one set: all preserved, or none. */
+	if (!err)
+		err = boot_dma_preserve(st);
+	return err < 0 ? err : 0;
 }
 
 /* The array lives outside scratch, in a page of its own (ABI notes 7.8). */
@@ -160,13 +187,9 @@ static int scratch_array(struct boot_state *st)
 static int handoff_kho(struct boot_state *st, void *dtb)
 {
 	struct kho_page_alloc pa = boot_page_alloc(st);
-	int err = release_fw(st);
-
+	int err = kho_out_init(&st->out, st->mem, st->abi, st->cfg.page_shift, &pa, &st->rm);
 	if (!err)
-		err = kho_out_init(&st->out, st->mem, st->abi, st->cfg.page_shift, &pa,
-				   &st->rm);
-	if (!err)
-		err = preserve_fw(st);
+		err = boot_preserve_fw(st);
 	if (!err && !kho_abi_is_v1(st->abi))
 		err = kho_out_metadata(&st->out, st->cfg.release, 0);
 	if (!err)
@@ -183,7 +206,7 @@ static int set_cells_prop(void *dtb, int node, const char *name, u64 v)
 	return fdt_setprop(dtb, node, name, &be, sizeof(be)) ? -KHO_E_FDT : 0;
 }
 
-static int chosen_common(struct boot_state *st, void *dtb)
+int boot_chosen_common(struct boot_state *st, void *dtb)
 {
 	int chosen = fdt_path_offset(dtb, "/chosen");
 
@@ -212,16 +235,21 @@ int boot_handoff(struct boot_state *st)
 	dtb = kho_mem_ptr(st->mem, st->dtb, st->dtb_cap, &err);
 	if (!dtb)
 		return err;
-	err = chosen_common(st, dtb);
+	err = boot_chosen_common(st, dtb);
 	if (!err)
 		err = add_cma(st, dtb);
 	if (err)
 		return err;
 	if (st->pl.flags & BOOT_PAYLOAD_F_NO_KHO) {
+		/* Preserved memory of a previous kernel cannot be handed on without KHO. */
+		if (st->forward)
+			return -KHO_E_ABI;
 		st->abi = 0;
 		err = kho_dt_clear_chosen(dtb);
 		return err ? err : fallback_resmem(st, dtb);
 	}
+	if (st->forward)
+		return boot_forward_kho(st, dtb);
 	st->abi = st->pl.kho_abi ? st->pl.kho_abi : KHO_ABI_DEFAULT;
 	return handoff_kho(st, dtb);
 }
@@ -248,5 +276,16 @@ void boot_for_each_written(const struct boot_state *st,
 
 		if (written(r))
 			fn(arg, r->start, r->end - r->start);
+	}
+	/*
+	 * Buffers the stage filled stay firmware ranges when nothing preserved them
+	 * (a kernel without KHO): they were written all the same.
+	 */
+	for (unsigned int i = 0; i < st->nr_fw; i++) {
+		const struct boot_fw_buf *b = &st->fw[i];
+
+		if (b->seed && kho_rmap_covered(&st->rm, b->phys, b->phys + b->size,
+						KHO_KIND_FIRMWARE))
+			fn(arg, b->phys, b->size);
 	}
 }

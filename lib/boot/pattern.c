@@ -11,7 +11,8 @@ int boot_fill_fw(const struct boot_state *st)
 		u64 *p;
 		int err;
 
-		if (!b->seed)
+		/* An adopted buffer keeps what an earlier hop put there. */
+		if (!b->seed || b->adopted)
 			continue;
 		p = kho_mem_ptr(st->mem, b->phys, b->size, &err);
 		if (!p)

@@ -37,8 +37,11 @@ int boot_take_payload(struct boot_state *st, u64 phys, u64 len, int check_data)
 		return err;
 	st->pl_phys = phys;
 	st->pl_size = len;
-	/* Nothing is placed over the container until its parts have moved. */
-	return kho_rmap_add(&st->rm, phys, phys + len, KHO_KIND_PAYLOAD, "container");
+	/*
+	 * Nothing is placed over the container until its parts have moved. When
+	 * forwarding, the previous kernel put it (as our initrd) inside scratch.
+	 */
+	return kho_rmap_carve(&st->rm, phys, phys + len, KHO_KIND_PAYLOAD, "container");
 }
 
 u64 boot_scratch_estimate(const struct boot_state *st)
@@ -165,10 +168,10 @@ int boot_plan_scratch(struct boot_state *st, u64 dt_phys, u64 dt_size)
 	 * The input DTB is read until placement is done: nothing is placed over it,
 	 * but like the container it may end up inside scratch (it is dead after).
 	 */
-	err = kho_rmap_add(&st->rm, dt_phys, dt_phys + dt_size, KHO_KIND_PAYLOAD,
-			   "input-dtb");
-	if (err)
-		return err;
+	err = kho_rmap_carve(&st->rm, dt_phys, dt_phys + dt_size, KHO_KIND_PAYLOAD,
+			     "input-dtb");
+	if (err || st->forward)
+		return err; /* forwarding: scratch is the incoming scratch */
 	/* Best case: the container already sits where scratch can be: nothing moves. */
 	(void)scratch_around_payload(st, need);
 	while (scratch_total(st) < need) {

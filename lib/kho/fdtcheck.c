@@ -8,6 +8,20 @@
 #include <kho/err.h>
 #include <libfdt.h>
 
+/*
+ * The name must end inside the strings block in every version: libfdt checks
+ * size_dt_strings only from version 17 on, and fdt_open_into() copies just that
+ * block, leaving a name found beyond it dangling.
+ */
+static int name_in_strings(const void *fdt, u32 nameoff)
+{
+	int len;
+
+	return fdt_get_string(fdt, (int)nameoff, &len) &&
+	       nameoff < fdt_size_dt_strings(fdt) &&
+	       (u32)len < fdt_size_dt_strings(fdt) - nameoff;
+}
+
 static int check_tags(const void *fdt)
 {
 	int off = 0, next, depth = 0, seen_root = 0;
@@ -33,7 +47,7 @@ static int check_tags(const void *fdt)
 			const struct fdt_property *p =
 				fdt_get_property_by_offset(fdt, off, &len);
 			if (!p || depth < 1 ||
-			    !fdt_get_string(fdt, (int)fdt32_to_cpu(p->nameoff), &len))
+			    !name_in_strings(fdt, fdt32_to_cpu(p->nameoff)))
 				return -KHO_E_FDT_HEADER;
 			break;
 		}

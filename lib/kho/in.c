@@ -338,6 +338,33 @@ static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
 	return err;
 }
 
+/*
+ * Scratch around the firmware: a stage the previous kernel kexec'd into runs from
+ * its scratch (kexec places every segment there). Anything else there is an error.
+ */
+static int add_scratch(struct kho_rmap *rm, u64 start, u64 end)
+{
+	u64 at = start, next;
+	unsigned int k;
+	int err;
+
+	while (at < end) {
+		k = kho_rmap_lower_bound(rm, at);
+		if (k < rm->nr && rm->r[k].start <= at) {
+			if (rm->r[k].kind != KHO_KIND_FIRMWARE)
+				return -KHO_E_OVERLAP;
+			at = rm->r[k].end;
+			continue;
+		}
+		next = k < rm->nr && rm->r[k].start < end ? rm->r[k].start : end;
+		err = kho_rmap_add(rm, at, next, KHO_KIND_SCRATCH, NULL);
+		if (err)
+			return err;
+		at = next;
+	}
+	return 0;
+}
+
 static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 {
 	for (u64 i = 0; i < in->nr_scratch; i++) {
@@ -346,8 +373,7 @@ static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 
 		if (!s->size)
 			continue;
-		err = kho_rmap_add(rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH,
-				   NULL);
+		err = add_scratch(rm, s->addr, s->addr + s->size);
 		if (err)
 			return err;
 	}

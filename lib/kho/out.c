@@ -145,6 +145,17 @@ static int range_check(const struct kho_out *out, u64 pfn, u64 end)
 	return err;
 }
 
+/* Unwind the blocks of [pfn, end) that kho_out_preserve_range() set below at. */
+static void unpreserve_range(struct kho_out *out, u64 pfn, u64 at, u64 end)
+{
+	for (u64 p = pfn; p < at;) {
+		unsigned int order = range_order(out, p, end);
+
+		kho_out_unpreserve(out, p << out->page_shift, order);
+		p += (u64)1 << order;
+	}
+}
+
 int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 {
 	u64 pfn = phys >> out->page_shift, end, at;
@@ -172,12 +183,7 @@ int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 	}
 	if (!err)
 		return count;
-	/* Unwind: no half-preserved range. */
-	for (u64 p = pfn; p < at;) {
-		unsigned int order = range_order(out, p, end);
-		kho_out_unpreserve(out, p << out->page_shift, order);
-		p += (u64)1 << order;
-	}
+	unpreserve_range(out, pfn, at, end);
 	return err;
 }
 
@@ -327,23 +333,13 @@ static int resmem_args_ok(const struct kho_out *out, const char *name)
 	return out->nr_resmem == RESERVE_MEM_MAX_ENTRIES ? -KHO_E_NOSPC : 0;
 }
 
-int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size)
+/* Add name to the memblock sub-FDT and rewrite it (the region is preserved). */
+static int list_resmem(struct kho_out *out, const char *name, u64 start, u64 size)
 {
 	struct kho_out_resmem *r;
 	void *page;
-	int err = resmem_args_ok(out, name);
+	int err;
 
-	if (err)
-		return err;
-	err = blob_slot(out, &out->memblock_phys);
-	if (err)
-		return err;
-	err = kho_out_preserve_range(out, start, size);
-	if (err < 0) {
-		if (!out->nr_resmem)
-			drop_blob(out, &out->memblock_phys);
-		return err;
-	}
 	r = &out->resmem[out->nr_resmem++];
 	memcpy(r->name, name, strlen(name) + 1);
 	r->start = start;
@@ -355,6 +351,43 @@ int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 si
 		err = set_blob(out, MEMBLOCK_KHO_FDT, out->memblock_phys,
 			       fdt_totalsize(page));
 	return err;
+}
+
+int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size)
+{
+	int err = resmem_args_ok(out, name);
+
+	if (err)
+		return err;
+	/* The region first: the blob page then cannot land on it. */
+	err = kho_out_preserve_range(out, start, size);
+	if (err < 0)
+		return err;
+	err = blob_slot(out, &out->memblock_phys);
+	if (err) {
+		unpreserve_range(out, start >> out->page_shift, (start + size) >> out->page_shift,
+				 (start + size) >> out->page_shift);
+		return err;
+	}
+	return list_resmem(out, name, start, size);
+}
+
+int kho_out_reserve_mem_listed(struct kho_out *out, const char *name, u64 start, u64 size)
+{
+	int err = resmem_args_ok(out, name);
+
+	if (!err && out->rm &&
+	    !kho_rmap_covered(out->rm, start, start + size, KHO_KIND_PRESERVED))
+		err = -KHO_E_PROTECTED;
+	if (!err)
+		err = blob_slot(out, &out->memblock_phys);
+	return err ? err : list_resmem(out, name, start, size);
+}
+
+void kho_out_use_scratch(struct kho_out *out, u64 phys, u64 len)
+{
+	out->scratch_phys = phys;
+	out->scratch_len = len;
 }
 
 int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
@@ -379,6 +412,76 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
 	return kho_out_add_blob(out, KHO_METADATA_NODE_NAME, phys, sizeof(*m));
 }
 
+/* Entry i of the dma-alloc blob. */
+static struct dma_alloc_ser *dma_entry(const struct kho_out *out, unsigned int i, int *err)
+{
+	return kho_mem_ptr(out->mem, out->dma_phys + i * sizeof(struct dma_alloc_ser),
+			   sizeof(struct dma_alloc_ser), err);
+}
+
+/* Bytes an allocation of size preserves: 1 << get_order(size) pages. */
+static u64 dma_extent(const struct kho_out *out, u64 size)
+{
+	return page_size(out) << kho_get_order(size, out->page_shift);
+}
+
+/*
+ * Two allocations on one block would share its bit in the map: unpreserving
+ * either (kho_out_dma_truncate()) would drop the other's too.
+ */
+static int dma_overlap(const struct kho_out *out, u64 phys, u64 size)
+{
+	int err = 0;
+
+	for (unsigned int i = 0; i < out->nr_dma; i++) {
+		const struct dma_alloc_ser *e = dma_entry(out, i, &err);
+
+		if (!e)
+			return err;
+		if (kho_overlaps(e->page_phys, dma_extent(out, e->size), phys,
+				 dma_extent(out, size)))
+			return -KHO_E_OVERLAP;
+	}
+	return 0;
+}
+
+int kho_out_remove_blob(struct kho_out *out, const char *name)
+{
+	int node = name ? fdt_subnode_offset(out->fdt, 0, name) : -1;
+
+	if (node < 0)
+		return -KHO_E_NOT_FOUND;
+	return fdt_del_node(out->fdt, node) ? -KHO_E_FDT : 0;
+}
+
+int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
+{
+	int err = 0;
+
+	if (keep > out->nr_dma)
+		return -KHO_E_INVAL;
+	while (out->nr_dma > keep) {
+		struct dma_alloc_ser *e = dma_entry(out, out->nr_dma - 1, &err);
+
+		if (!e)
+			return err;
+		err = kho_out_unpreserve(out, e->page_phys,
+					 kho_get_order(e->size, out->page_shift));
+		if (err)
+			return err;
+		memset(e, 0, sizeof(*e));
+		out->nr_dma--;
+	}
+	if (out->nr_dma)
+		return set_blob(out, DMA_BLOB_NAME, out->dma_phys,
+				out->nr_dma * sizeof(struct dma_alloc_ser));
+	if (!out->dma_phys)
+		return 0;
+	err = kho_out_remove_blob(out, DMA_BLOB_NAME);
+	drop_blob(out, &out->dma_phys);
+	return err == -KHO_E_NOT_FOUND ? 0 : err;
+}
+
 int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int decrypted)
 {
 	struct dma_alloc_ser *e;
@@ -393,7 +496,9 @@ int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int de
 	    (out->nr_dma + 1) * sizeof(*e) > page_size(out))
 		return -KHO_E_NOSPC;
 	order = kho_get_order(size, out->page_shift);
-	err = kho_out_preserve(out, phys, order);
+	err = dma_overlap(out, phys, size);
+	if (!err)
+		err = kho_out_preserve(out, phys, order);
 	if (err)
 		return err;
 	err = blob_slot(out, &out->dma_phys);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build the test bed initramfs: busybox-static (arm64, downloaded, not
 # installed), the static C helpers from test/py-free/testbed/helpers/, the
-# park stub, /init (test/py-free/testbed/init.sh) and the kernel Image, so
+# park stub, /init (test/py-free/testbed/init.sh), khotool for arm64 with
+# test/py-free/testbed/khotool-live.sh if built, and the kernel Image, so
 # stage 1 can kexec the same kernel. It carries a copy of itself minus that
 # copy (/khot/initrd.cpio.gz) as the next kernel's initramfs.
 #
@@ -18,11 +19,15 @@ out=$build/testbed
 src=$top/test/py-free/testbed
 cc=aarch64-linux-gnu-gcc
 cflags="-static -O2 -Wall -Wextra -s -I$top/include"
+khotool=${KHOTOOL_ARM64:-$build/arm64-linux/khotool} # mk/khotool-arm64.mk; optional
+stage=${KHOFW_STAGE:-$build/qemu_virt_arm64/khofw.bin} # make stage; optional
+mkp_src="$top/tools/mkpayload/mkpayload.c $top/tools/mkpayload/container.c $top/lib/boot/payload.c $top/lib/kho/version.c"
 
 "$here/deps.sh"
 deb=$("$top/scripts/debfetch.sh" bookworm busybox-static arm64)
 
-inputs=$( (cat "$src"/init.sh "$src"/helpers/* "$0"; echo "$deb"; ls -l "$image") | sha256sum | cut -c1-16)
+inputs=$( (cat "$src"/init.sh "$src"/helpers/* "$src"/khotool-live.sh "$0"; echo "$deb"; ls -l "$image"
+	cat "$khotool" "$stage" $mkp_src 2>/dev/null) | sha256sum | cut -c1-16)
 if [ -f "$out/initramfs.cpio.gz" ] && [ "$(cat "$out/initramfs.inputs" 2>/dev/null)" = "$inputs" ]; then
 	echo "$out/initramfs.cpio.gz"
 	exit 0
@@ -41,6 +46,16 @@ done
 $cc -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o "$out/helpers/park.elf" "$src/helpers/park.S"
 aarch64-linux-gnu-objcopy -O binary "$out/helpers/park.elf" "$out/helpers/park.bin"
 cp "$out/helpers/park.bin" "$root/khot/park.bin"
+# The khofw stage and a guest mkpayload, for kexec through the stage (khotest.next=khofw).
+if [ -f "$stage" ]; then
+	cp "$stage" "$root/khot/khofw.bin"
+	$cc $cflags -o "$out/helpers/mkpayload" $mkp_src
+	cp "$out/helpers/mkpayload" "$root/bin/"
+fi
+if [ -f "$khotool" ]; then # and the checks init.sh runs with it (khotest.khotool=1)
+	aarch64-linux-gnu-strip -o "$root/bin/khotool" "$khotool"
+	cp "$src/khotool-live.sh" "$root/bin/khotool-live.sh"
+fi
 
 dpkg-deb --fsys-tarfile "$deb" | tar -x -O ./bin/busybox >"$root/bin/busybox"
 chmod 755 "$root/bin/busybox"

@@ -406,6 +406,25 @@ static void test_os_dt_memreserve_unterminated(void **state)
 	sim_assert_strerror_distinct(-KHO_E_FDT_HEADER);
 }
 
+static void test_os_dt_names_outside_strings_block(void **state)
+{
+	struct sim_fx *f = *state;
+
+	/*
+	 * A version-16 header with an empty strings block: libfdt reads the names
+	 * anyway (it checks size_dt_strings from version 17 on), but fdt_open_into(),
+	 * run before kho_out_chosen(), copies the empty block and leaves every
+	 * property nameless in the DT handed to Linux.
+	 */
+	assert_int_equal(fdt_pack(f->dt), 0);
+	fdt_set_version(f->dt, 16);
+	fdt_set_last_comp_version(f->dt, 16);
+	fdt_set_size_dt_strings(f->dt, 0);
+	assert_non_null(fdt_getprop(f->dt, 0, "#address-cells", NULL));
+	sim_expect(kho_fdt_check(f->dt, fdt_totalsize(f->dt)), -KHO_E_FDT_HEADER);
+	sim_assert_strerror_distinct(-KHO_E_FDT_HEADER);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, sim_fx_setup, sim_fx_teardown)
 
 int main(void)
@@ -442,6 +461,7 @@ int main(void)
 		T(test_empty_map_v3_rejected),
 		T(test_empty_map_v4_rejected),
 		T(test_os_dt_memreserve_unterminated),
+		T(test_os_dt_names_outside_strings_block),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

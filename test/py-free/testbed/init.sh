@@ -65,8 +65,70 @@ dump_kho() { # DIR-ON-HOST KHO-DEBUGFS-DIR
 		[ -f "$f" ] && dump_txt "$1/${f#"$2"/}" "$f"
 	done
 }
-rmem_prop() { # DIR PROP: a property of region $RMEM_NAME in a memblock KHO FDT
-	khot-fdt "$1/sub_fdts/memblock" "/$RMEM_NAME" "$2"
+rmem_prop() { # DIR PROP [NAME]: a property of region NAME ($RMEM_NAME) in a memblock KHO FDT
+	khot-fdt "$1/sub_fdts/memblock" "/${3:-$RMEM_NAME}" "$2"
+}
+
+# An initramfs of this root (what this kernel booted with, but /khot/initrd.cpio.gz),
+# for the kernel after next: busybox cpio over the root file system only.
+self_initrd() {
+	(cd / && find . -xdev ! -path ./tmp/\* ! -path ./khot/initrd.cpio.gz | cpio -o -H newc 2>/dev/null) |
+		gzip >/tmp/self.cpio.gz && echo /tmp/self.cpio.gz
+}
+
+# Break this kernel's outgoing hand-over on purpose (khotest.corrupt=): slot 3 of
+# the radix tree's root (keys of 2^63 and up: never used) points back at the root
+# (cycle) or far outside RAM (outside). The kernel does not check; the stage must.
+corrupt_handover() { # cycle|outside
+	root=$(khot-fdt $KHO/out/fdt / "#u64") ||
+		{ fail "no preserved-memory-map in $KHO/out/fdt"; return 1; }
+	case $1 in
+	cycle) val=$root ;;
+	outside) val=0x10000000000 ;;
+	*) fail "unknown khotest.corrupt=$1"; return 1 ;;
+	esac
+	echo "khotest: corrupting the hand-over ($1): root $root slot 3 = $val"
+	khot-mem poke $((root + 24)) $val
+}
+
+# kexec into the khofw stage with the next kernel in a payload container (kernel
+# 1: the inner initramfs; later hops: this root again). The stage adds its own
+# firmware log, handed over as reserve_mem 'khofw_log'.
+kexec_khofw() { # CMDLINE
+	initrd=/khot/initrd.cpio.gz
+	[ -f $initrd ] || initrd=$(self_initrd) || { fail "pack this root"; return; }
+	mkpayload -k /khot/Image -i $initrd -c "$1" -o /tmp/payload.bin ||
+		{ fail "mkpayload"; return; }
+	corrupt=$(param corrupt)
+	[ -z "$corrupt" ] || corrupt_handover "$corrupt" || return
+	stub=
+	[ "$(param park 0)" = 1 ] && stub="-s /khot/park.bin"
+	khot-time kexec
+	khot-kexec -d -e $stub -i /tmp/payload.bin \
+		-c "console=ttyAMA0 $(param stageargs | tr , ' ')" /khot/khofw.bin
+	fail "kexec into khofw returned"
+}
+
+# The firmware's buffers as the kernel received them through KHO: the log as
+# reserve_mem 'khofw_log' (incoming memblock FDT), the DMA buffer as the first
+# dma_alloc_ser entry (page_phys, size). Seeds: khotest.fwlog, khotest.fwdma.
+check_fw_kho() {
+	verdict "reserve_mem 'khofw_log' revived from KHO" \
+		"reserve_mem 'khofw_log' not revived from KHO" \
+		logged "Revived memory reservation 'khofw_log' from KHO"
+	if start=$(rmem_prop $KHO/in start khofw_log) && size=$(rmem_prop $KHO/in size khofw_log); then
+		verdict "firmware log intact ($size bytes at $start)" "firmware log differs" \
+			khot-mem verify "$start" "$size" "$(param fwlog)"
+	else
+		fail "no 'khofw_log' in the incoming memblock FDT"
+	fi
+	set -- $(od -A n -t x8 -N 16 $KHO/in/sub_fdts/dma-alloc 2>/dev/null)
+	if [ $# -eq 2 ]; then
+		verdict "firmware DMA buffer intact (0x$2 bytes at 0x$1)" "firmware DMA buffer differs" \
+			khot-mem verify "0x$1" "0x$2" "$(param fwdma)"
+	else
+		fail "no dma-alloc entry in the incoming hand-over"
+	fi
 }
 
 stage1() {
@@ -97,10 +159,12 @@ stage1() {
 	next=$(param next linux)
 	cmdline="$(sed 's/khotest\.stage=1/khotest.stage=2/' /proc/cmdline) khotest.rmem=$start khotest.pfnhash=$pfnhash"
 	echo "khotest: kexec ($next) with: $cmdline"
+	[ "$next" = khofw ] || khot-time kexec
 	case $next in
 	linux) khot-kexec -d -e -i /khot/initrd.cpio.gz -c "$cmdline" /khot/Image ;;
 	chain) khot-kexec -d -e -s /khot/park.bin -i /khot/initrd.cpio.gz -c "$cmdline" /khot/Image ;;
 	park) khot-kexec -d -e -i /khot/initrd.cpio.gz -c "$cmdline" /khot/park.bin ;;
+	khofw) kexec_khofw "$cmdline reserve_mem=1M:4K:khofw_log" ;;
 	*) fail "unknown khotest.next=$next"; return ;;
 	esac
 	fail "kexec into $next returned"
@@ -131,7 +195,11 @@ stage2() {
 		"reserve_mem '$RMEM_NAME' content differs" \
 		khot-mem verify "$start" "$size" $RMEM_SEED
 
-	khot-luo verify $LUO_SESSION $LUO_TOKEN $LUO_SIZE $LUO_SEED >/tmp/luo.out 2>&1
+	hops=$(param hops 1)
+	# More hops to go: check the memfd and preserve it again for the next kernel.
+	luo=verify
+	[ "$hops" -gt 1 ] && luo=carry
+	khot-luo $luo $LUO_SESSION $LUO_TOKEN $LUO_SIZE $LUO_SEED >/tmp/luo.out 2>&1
 	rc=$?
 	cat /tmp/luo.out
 	verdict "LUO memfd content intact ($LUO_SIZE bytes, token $LUO_TOKEN)" \
@@ -141,6 +209,7 @@ stage2() {
 	verdict "LUO memfd backed by the same physical pages (pfnhash $got)" \
 		"LUO memfd pages differ: pfnhash $got, kernel 1 $(param pfnhash)" \
 		same "$got" "$(param pfnhash)"
+	[ -n "$(param fwlog)" ] && check_fw_kho
 	[ "$(param khotool 0)" = 1 ] && khotool-live.sh guest in
 
 	dump_txt memblock-reserved /sys/kernel/debug/memblock/reserved
@@ -150,6 +219,25 @@ stage2() {
 		dump_txt memblock-memory-2 /sys/kernel/debug/memblock/memory
 		dump_txt iomem-2 /proc/iomem
 	fi
+	if [ "$hops" -gt 1 ] && [ $failed -eq 0 ]; then
+		cmdline=$(sed "s/khotest\.hops=[0-9]*/khotest.hops=$((hops - 1))/" /proc/cmdline)
+		echo "khotest: $((hops - 1)) more hop(s) through khofw with: $cmdline"
+		kexec_khofw "$cmdline"
+	fi
+}
+
+# khotest.dmamod=PHYS:SIZE:SEED,...: load khofw_dma.ko (test/py-free/linux; the
+# test adds it to the initramfs as /khot/khofw_dma.ko), which restores the
+# firmware's DMA allocations and checks them, and report its verdicts as ours.
+dma_module() { # EXPECT
+	mod=/khot/khofw_dma.ko
+	[ -f $mod ] || { fail "$mod is not in the initramfs"; return; }
+	insmod $mod expect="$1" || fail "insmod $mod expect=$1 failed"
+	dmesg | sed -n 's/.*khofw_dma: \(PASS\|FAIL\): \(.*\)/\1 \2/p' >/tmp/dma.verdicts
+	[ -s /tmp/dma.verdicts ] || fail "khofw_dma.ko printed no verdict"
+	while read -r v text; do
+		if [ "$v" = PASS ]; then pass "khofw_dma: $text"; else fail "khofw_dma: $text"; fi
+	done </tmp/dma.verdicts
 }
 
 # khotest.stage=fw: booted by the khofw stage. khotest.fw=NAME:ADDR:SIZE:SEED,... are
@@ -172,6 +260,8 @@ stagefw() {
 			"firmware buffer $1 content differs" \
 			khot-mem verify "$2" "$3" "$4"
 	done
+	dmamod=$(param dmamod)
+	[ -z "$dmamod" ] || dma_module "$dmamod"
 	cma=$(sed -n 's/^CmaTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 	echo "khotest: CmaTotal ${cma:-none} kB"
 	verdict "CMA pool reported (${cma:-0} kB)" "no CMA pool" [ "${cma:-0}" -gt 0 ]
@@ -187,6 +277,7 @@ mount -t tmpfs tmpfs /tmp
 
 stage=$(param stage 1)
 echo "khotest: stage $stage on $(uname -r)"
+khot-time userspace
 case $stage in
 1) stage1 ;;
 2) stage2 ;;

@@ -5,6 +5,10 @@
  *
  *   khot-fdt FILE NODE-PATH PROP
  *
+ * PROP "#u64" picks the node's first 8-byte property without reading its name:
+ * debugfs kho/out/fdt is cut short of its strings block once sub-blobs are
+ * added, and the root's only u64 is preserved-memory-map.
+ *
  * An 8-byte value prints as a native u64 ("0x..."), a NUL-terminated string
  * as text, anything else as hex bytes. Exit 1 if the node or property is
  * missing or the blob is malformed.
@@ -88,9 +92,17 @@ static int find(const struct blob *b, const char *path, const char *prop)
 			len = be32(b, off, &ok);
 			nameoff = be32(b, off + 4, &ok);
 			off += 8;
-			if (!ok || len > b->len - off || strs + nameoff >= b->len)
+			if (!ok || len > b->len - off)
 				return -1;
-			name = (const char *)b->p + strs + nameoff;
+			if (!strcmp(prop, "#u64")) {
+				name = prop; /* no name needed: the first u64 */
+				if (len != 8)
+					name = "";
+			} else if (strs + nameoff >= b->len) {
+				return -1;
+			} else {
+				name = (const char *)b->p + strs + nameoff;
+			}
 			if (!strcmp(strcmp(path, "/") ? path : "", cur) &&
 			    !strcmp(name, prop)) {
 				print_value(b->p + off, len);

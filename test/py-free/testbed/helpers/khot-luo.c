@@ -9,6 +9,9 @@
  *       at kexec time. Returns once the memfd is preserved.
  *   khot-luo verify SESSION TOKEN SIZE SEED
  *       Retrieve SESSION and TOKEN, check size and content, finish the session.
+ *   khot-luo carry SESSION TOKEN SIZE SEED
+ *       verify, then preserve the same memfd again in a new SESSION, held open
+ *       as by preserve: the memfd goes on to the kernel after next.
  *
  * Both print "pfnhash=" over the physical pages backing the memfd (from
  * /proc/self/pagemap): equal values prove the next kernel got the same pages.
@@ -122,29 +125,15 @@ static void hold_forever(void)
 		pause();
 }
 
-static int preserve(int luo, const char *name, uint64_t token, uint64_t size,
-		    uint64_t seed)
+/* Preserve mfd in a new session NAME under TOKEN, then hold the session open. */
+static int preserve_fd(int luo, const char *name, uint64_t token, int mfd, uint64_t size,
+		       uint64_t seed)
 {
-	struct lu_fd_arg a = { .size = sizeof(a), .token = token };
-	uint64_t *p;
+	struct lu_fd_arg a = { .size = sizeof(a), .fd = mfd, .token = token };
 	int sfd = session(luo, LU_CREATE_SESSION, name);
-	int mfd = memfd_create("khotest", 0);
 
-	if (sfd < 0 || mfd < 0 || ftruncate(mfd, (off_t)size)) {
-		perror("khot-luo: memfd");
+	if (sfd < 0)
 		return 1;
-	}
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
-	if (p == MAP_FAILED) {
-		perror("khot-luo: mmap");
-		return 1;
-	}
-	for (uint64_t off = 0; off < size; off += 8)
-		p[off / 8] = khot_pattern(off, seed);
-	print_pages("memfd before kexec", p, size);
-	munmap(p, size);
-
-	a.fd = mfd;
 	if (ioctl(sfd, LU_SESSION_PRESERVE_FD, &a)) {
 		perror("khot-luo: preserve fd");
 		return 1;
@@ -160,7 +149,31 @@ static int preserve(int luo, const char *name, uint64_t token, uint64_t size,
 	return 0;
 }
 
-static int verify(int luo, const char *name, uint64_t token, uint64_t size, uint64_t seed)
+static int preserve(int luo, const char *name, uint64_t token, uint64_t size,
+		    uint64_t seed)
+{
+	uint64_t *p;
+	int mfd = memfd_create("khotest", 0);
+
+	if (mfd < 0 || ftruncate(mfd, (off_t)size)) {
+		perror("khot-luo: memfd");
+		return 1;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (p == MAP_FAILED) {
+		perror("khot-luo: mmap");
+		return 1;
+	}
+	for (uint64_t off = 0; off < size; off += 8)
+		p[off / 8] = khot_pattern(off, seed);
+	print_pages("memfd before kexec", p, size);
+	munmap(p, size);
+	return preserve_fd(luo, name, token, mfd, size, seed);
+}
+
+/* Retrieve, check and finish SESSION; *fd is the memfd (kept open if fd). */
+static int check(int luo, const char *name, uint64_t token, uint64_t size, uint64_t seed,
+		 int *fd)
 {
 	struct lu_fd_arg a = { .size = sizeof(a), .token = token };
 	struct lu_finish_arg f = { .size = sizeof(f) };
@@ -196,7 +209,10 @@ static int verify(int luo, const char *name, uint64_t token, uint64_t size, uint
 		return 1;
 	}
 	munmap((void *)p, size);
-	close(a.fd);
+	if (fd)
+		*fd = a.fd;
+	else
+		close(a.fd);
 	if (ioctl(sfd, LU_SESSION_FINISH, &f))
 		perror("khot-luo: finish session");
 	printf("khot-luo: session '%s' token 0x%" PRIx64 ": 0x%" PRIx64
@@ -205,16 +221,27 @@ static int verify(int luo, const char *name, uint64_t token, uint64_t size, uint
 	return 0;
 }
 
+/* Check the incoming memfd, then preserve it again for the next kexec. */
+static int carry(int luo, const char *name, uint64_t token, uint64_t size, uint64_t seed)
+{
+	int fd;
+
+	if (check(luo, name, token, size, seed, &fd))
+		return 1;
+	return preserve_fd(luo, name, token, fd, size, seed);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t token, size, seed;
 	int luo;
 
-	if (argc != 6 || (strcmp(argv[1], "preserve") && strcmp(argv[1], "verify")) ||
+	if (argc != 6 ||
+	    (strcmp(argv[1], "preserve") && strcmp(argv[1], "verify") && strcmp(argv[1], "carry")) ||
 	    khot_parse_u64(argv[3], &token) || khot_parse_u64(argv[4], &size) ||
 	    khot_parse_u64(argv[5], &seed) || !size || size % 8) {
 		fprintf(stderr,
-			"usage: khot-luo preserve|verify SESSION TOKEN SIZE SEED\n");
+			"usage: khot-luo preserve|verify|carry SESSION TOKEN SIZE SEED\n");
 		return 2;
 	}
 	luo = open("/dev/liveupdate", O_RDWR);
@@ -224,5 +251,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "preserve"))
 		return preserve(luo, argv[2], token, size, seed);
-	return verify(luo, argv[2], token, size, seed);
+	if (!strcmp(argv[1], "carry"))
+		return carry(luo, argv[2], token, size, seed);
+	return check(luo, argv[2], token, size, seed, NULL);
 }

@@ -5,6 +5,8 @@
  *
  *   khot-mem fill   ADDR SIZE SEED
  *   khot-mem verify ADDR SIZE SEED   exit 1 and print the first mismatch
+ *   khot-mem poke   ADDR VALUE       write one native u64 (to corrupt a hand-over
+ *                                    on purpose, in the rejection tests)
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -53,8 +55,29 @@ static int verify(const volatile uint64_t *p, uint64_t addr, uint64_t size, uint
 	return 0;
 }
 
+static int poke(const char *a, const char *v)
+{
+	uint64_t addr, val;
+	int fd;
+
+	if (khot_parse_u64(a, &addr) || khot_parse_u64(v, &val) || addr % 8) {
+		fprintf(stderr, "usage: khot-mem poke ADDR VALUE (ADDR 8-byte aligned)\n");
+		return 2;
+	}
+	fd = open("/dev/mem", O_RDWR);
+	if (fd < 0 || pwrite(fd, &val, 8, (off_t)addr) != 8) {
+		perror("khot-mem: poke");
+		return 1;
+	}
+	close(fd);
+	printf("khot-mem: wrote 0x%016" PRIx64 " at 0x%" PRIx64 "\n", val, addr);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "poke"))
+		return poke(argv[2], argv[3]);
 	uint64_t addr, size, seed;
 	long pg = sysconf(_SC_PAGESIZE);
 	int fd, rc, do_fill;
