@@ -296,6 +296,7 @@ static const char manual[] =
 	"SYNOPSIS\n"
 	"    khotool blobs --dtb FILE --ram FILE@ADDR [--ram FILE@ADDR ...]\n"
 	"                  [--abi ABI] [--page-size SIZE]\n"
+	"    khotool blobs --live | --live-out [--page-size SIZE]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Validates the handover as 'khotool check' does, then prints each\n"
@@ -334,8 +335,7 @@ static const char manual_end[] =
 	"    2   usage error, or an input file is missing, unreadable or malformed\n"
 	"\n"
 	"EXAMPLE\n"
-	"    khotool blobs --dtb os.dtb --ram ram.bin@0x40000000 | awk '$1 == "
-	"\"reserve-mem\"'\n";
+	"    khotool blobs --live | awk '$1 == \"reserve-mem\"'\n";
 
 const struct khotool_cmd khotool_cmd_blobs = {
 	.name = "blobs",

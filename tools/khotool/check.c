@@ -15,8 +15,8 @@ static int check(const struct khotool_cmd *cmd, const struct khotool_opts *o)
 	int status = khotool_open(cmd->name, o, &in, &h);
 
 	if (!status)
-		printf("ok: %s %" PRIu64 " preserved blocks\n", kho_abi_name(h.in.abi),
-		       h.stats.blocks);
+		printf("ok: %s %" PRIu64 " preserved %s\n", kho_abi_name(h.in.abi),
+		       h.stats.blocks, h.from_memblock ? "ranges (memblock)" : "blocks");
 	khotool_close(&in, &h);
 	return status;
 }
@@ -28,6 +28,7 @@ static const char manual[] =
 	"SYNOPSIS\n"
 	"    khotool check --dtb FILE --ram FILE@ADDR [--ram FILE@ADDR ...]\n"
 	"                  [--abi ABI] [--page-size SIZE]\n"
+	"    khotool check --live | --live-out [--page-size SIZE]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Validates the handover the DT's /chosen points at, in three stages:\n"
@@ -47,8 +48,9 @@ static const char manual_end[] =
 	"    On success, one line on stdout:\n"
 	"        ok: <abi> <n> preserved blocks\n"
 	"    <abi> is the resolved ABI (v1-512, v1-4k, v1-4k-nz, v3, v4) and <n> the\n"
-	"    number of blocks in the preserved-memory map. On failure, one line on\n"
-	"    stderr:\n"
+	"    number of blocks in the preserved-memory map; with --live, where the\n"
+	"    map is gone, 'ok: <abi> <n> preserved ranges (memblock)' counts the\n"
+	"    kernel's memblock regions instead. On failure, one line on stderr:\n"
 	"        khotool: check: <error> (stage: <open|blobs|protect>)\n"
 	"    <error> is libkho's message, e.g. 'KHO FDT header is invalid',\n"
 	"    'pointer outside RAM', 'memory map page reached twice (cycle)'.\n"

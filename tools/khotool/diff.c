@@ -198,6 +198,11 @@ static void scratch_only(struct dctx *d, char sign, const struct kho_in *x,
 			     x->scratch[i].addr, x->scratch[i].size);
 }
 
+static const char *describe(const struct khotool_src *s)
+{
+	return s->live == KHOTOOL_LIVE_IN ? "live" : s->live ? "live-out" : s->dtb;
+}
+
 static int compare(const struct khotool_opts *o, struct side *a, struct side *b)
 {
 	struct dctx d = { NULL, 0 };
@@ -218,7 +223,8 @@ static int compare(const struct khotool_opts *o, struct side *a, struct side *b)
 	scratch_only(&d, '+', &b->h.in, &a->h.in);
 	fclose(d.out);
 	if (d.changes)
-		printf("--- a: %s\n+++ b: %s\n%s", o->src[0].dtb, o->src[1].dtb, text);
+		printf("--- a: %s\n+++ b: %s\n%s", describe(&o->src[0]),
+		       describe(&o->src[1]), text);
 	free(text);
 	return d.changes ? 1 : 0;
 }
@@ -258,6 +264,8 @@ static const char manual[] =
 	"    khotool diff --a-dtb FILE --a-ram FILE@ADDR [--a-ram ...] [--a-abi ABI]\n"
 	"                 --b-dtb FILE --b-ram FILE@ADDR [--b-ram ...] [--b-abi ABI]\n"
 	"                 [--page-size SIZE]\n"
+	"    khotool diff --a-live | --a-live-out | --a-dtb ... \\\n"
+	"                 --b-live | --b-live-out | --b-dtb ...\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Reads and validates two handovers, a and b, and prints what differs:\n"
@@ -268,8 +276,8 @@ static const char manual[] =
 	"    allocated anew for every handover.\n"
 	"\n"
 	"    Each handover takes the input options below with a- or b- after the\n"
-	"    dashes: --a-dtb, --a-ram, --a-abi, and the same with b.\n"
-	"    --page-size applies to both.\n"
+	"    dashes: --a-dtb, --a-ram, --a-abi, --a-live, --a-live-out, and the same\n"
+	"    with b. --page-size and --live-root apply to both.\n"
 	"\n";
 
 static const char manual_end[] =
@@ -277,7 +285,7 @@ static const char manual_end[] =
 	"    Nothing if the handovers are the same. Otherwise two header lines\n"
 	"        --- a: DESCRIPTION\n"
 	"        +++ b: DESCRIPTION\n"
-	"    (the DTBs' paths), then one line per difference,\n"
+	"    (the DTB's path, live or live-out), then one line per difference,\n"
 	"    '-' for what only a has, '+' for what only b has:\n"
 	"        -|+ abi NAME\n"
 	"        -|+ kho-fdt PHYS len LEN\n"

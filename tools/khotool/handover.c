@@ -31,7 +31,10 @@ int khotool_handover_load(struct khotool_handover *h, const struct khotool_input
 
 	memset(h, 0, sizeof(*h));
 	h->stage = "open";
-	err = kho_in_open(&h->in, in->dtb.data, &in->mem, o->page_shift, s->abi);
+	if (in->has_ch)
+		err = kho_in_open_at(&h->in, &in->ch, &in->mem, o->page_shift, s->abi);
+	else
+		err = kho_in_open(&h->in, in->dtb.data, &in->mem, o->page_shift, s->abi);
 	if (err)
 		return err;
 	h->stage = "blobs";
@@ -43,7 +46,9 @@ int khotool_handover_load(struct khotool_handover *h, const struct khotool_input
 	if (!h->storage)
 		return -KHO_E_NOMEM;
 	kho_rmap_init(&h->rm, h->storage, KHOTOOL_RMAP_CAP);
-	err = kho_in_protect_stats(&h->in, &h->rm, &h->stats);
+	err = s->live == KHOTOOL_LIVE_IN ? khotool_live_in_protect(h, o, cmd) : 1;
+	if (err > 0)
+		err = kho_in_protect_stats(&h->in, &h->rm, &h->stats);
 	if (!err)
 		h->stage = NULL;
 	return err;
@@ -80,6 +85,12 @@ int khotool_open_src(const char *cmd_name, const struct khotool_opts *o,
 			    kho_abi_compatible(s->abi));
 	else if (err)
 		khotool_err(cmd, "%s (stage: %s)", kho_strerror(err), h->stage);
+	if (err && s->live == KHOTOOL_LIVE_IN && !h->from_memblock && h->stage &&
+	    !strcmp(h->stage, "protect"))
+		khotool_err(cmd,
+			    "--live: Linux frees the map's pages once it has read them; "
+			    "mount debugfs, so khotool reads the kernel's memblock "
+			    "record of preserved memory instead");
 	return err ? KHOTOOL_EXIT_INVALID : KHOTOOL_EXIT_OK;
 }
 

@@ -101,7 +101,7 @@ static int map_fd(struct khotool_file *f, int fd, const struct stat *st)
 	return 0;
 }
 
-static void free_file(struct khotool_file *f)
+void khotool_file_free(struct khotool_file *f)
 {
 	if (f->mapped)
 		munmap((void *)f->data, f->size);
@@ -110,7 +110,7 @@ static void free_file(struct khotool_file *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static int load_file(struct khotool_file *f, const char *path, const char *cmd)
+int khotool_file_load(struct khotool_file *f, const char *path, const char *cmd)
 {
 	struct stat st;
 	int fd, err;
@@ -124,24 +124,32 @@ static int load_file(struct khotool_file *f, const char *path, const char *cmd)
 			close(fd);
 		return -1;
 	}
-	err = S_ISREG(st.st_mode) ? map_fd(f, fd, &st) : read_all(f, fd);
+	/*
+	 * Files of sysfs, debugfs and procfs are regular but may not support mmap, or
+	 * say they are empty: read them.
+	 */
+	err = S_ISREG(st.st_mode) && st.st_size ? map_fd(f, fd, &st) : -1;
+	if (err && (!S_ISREG(st.st_mode) || lseek(fd, 0, SEEK_SET) == 0)) {
+		f->size = 0;
+		err = read_all(f, fd);
+	}
 	if (err)
 		khotool_err(cmd, "%s: %s", path, strerror(errno));
 	else if (!f->size)
 		khotool_err(cmd, "%s: empty file", path);
 	close(fd);
 	if (err || !f->size) {
-		free_file(f);
+		khotool_file_free(f);
 		return -1;
 	}
 	return 0;
 }
 
-static int load_dtb(struct khotool_input *in, const char *path, const char *cmd)
+int khotool_dtb_load(struct khotool_input *in, const char *path, const char *cmd)
 {
 	int err;
 
-	if (load_file(&in->dtb, path, cmd))
+	if (khotool_file_load(&in->dtb, path, cmd))
 		return -1;
 	err = kho_fdt_check(in->dtb.data, in->dtb.size);
 	if (err == -KHO_E_FDT_SIZE)
@@ -178,7 +186,7 @@ static int add_window(struct khotool_input *in, const struct khotool_src *o,
 }
 
 /* RAM banks: the DT's /memory, or the files when the DT names none. */
-static int add_banks(struct khotool_input *in, const char *cmd)
+int khotool_input_banks(struct khotool_input *in, const char *cmd)
 {
 	int err = kho_mem_from_dt(&in->mem, in->dtb.data, 0);
 
@@ -199,22 +207,29 @@ int khotool_input_load(struct khotool_input *in, const struct khotool_opts *o,
 {
 	memset(in, 0, sizeof(*in));
 	kho_mem_init(&in->mem);
-	if (load_dtb(in, s->dtb, cmd))
+	if (s->live)
+		return khotool_live_load(in, o, s, cmd);
+	if (khotool_dtb_load(in, s->dtb, cmd))
 		return KHOTOOL_EXIT_USAGE;
 	for (unsigned int i = 0; i < s->nr_ram; i++) {
-		if (load_file(&in->ram[i], s->ram[i].path, cmd))
+		if (khotool_file_load(&in->ram[i], s->ram[i].path, cmd))
 			return KHOTOOL_EXIT_USAGE;
 		in->nr_ram++;
 		if (add_window(in, s, i, cmd))
 			return KHOTOOL_EXIT_USAGE;
 	}
-	return add_banks(in, cmd) ? KHOTOOL_EXIT_USAGE : KHOTOOL_EXIT_OK;
+	return khotool_input_banks(in, cmd) ? KHOTOOL_EXIT_USAGE : KHOTOOL_EXIT_OK;
 }
 
 void khotool_input_free(struct khotool_input *in)
 {
-	free_file(&in->dtb);
+	khotool_file_free(&in->dtb);
 	for (unsigned int i = 0; i < in->nr_ram; i++)
-		free_file(&in->ram[i]);
+		khotool_file_free(&in->ram[i]);
 	in->nr_ram = 0;
+	if (in->live)
+		khotool_devmem_close();
+	in->live = 0;
+	free(in->dtb_path);
+	in->dtb_path = NULL;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * khotool: inspect and check a KHO handover on the host, from an OS DTB and RAM
- * dumps. main.c parses options and dispatches to one function per command; input.c
- * loads the files; handover.c runs libkho over them; lines.c lists the ranges; the
- * commands only print.
+ * khotool: inspect and check a KHO handover, from an OS DTB and RAM dumps or from
+ * a running Linux system. main.c parses options and dispatches to one function per
+ * command; input.c loads files, live.c and devmem.c read a live system; handover.c
+ * runs libkho over them; lines.c lists the ranges; the commands only print.
  */
 #ifndef KHOTOOL_H
 #define KHOTOOL_H
@@ -36,12 +36,20 @@ struct khotool_ram_arg {
 	u64 base;
 };
 
+/* Where a handover is read from. */
+enum khotool_live {
+	KHOTOOL_FILES = 0, /* --dtb and --ram */
+	KHOTOOL_LIVE_IN,   /* --live: the handover this system booted with */
+	KHOTOOL_LIVE_OUT,  /* --live-out: the one this system's kernel is building */
+};
+
 /* The input options of one handover. */
 struct khotool_src {
 	const char *dtb;
 	struct khotool_ram_arg ram[KHOTOOL_MAX_RAM];
 	unsigned int nr_ram;
 	enum kho_abi abi;
+	enum khotool_live live;
 };
 
 struct khotool_span {
@@ -53,6 +61,7 @@ struct khotool_opts {
 	struct khotool_src src[2]; /* the handover; for diff, a and b */
 	unsigned int nr_src;	   /* 1, or 2 for diff */
 	unsigned int page_shift;
+	const char *live_root; /* prefix of /sys and /dev/mem in live mode */
 	int json;
 	/* map */
 	const char *svg;
@@ -73,12 +82,19 @@ struct khotool_file {
 	int mapped;
 };
 
-/* The loaded inputs: the OS DT, the RAM dumps and the memory window over them. */
+/*
+ * The loaded inputs: the OS DT, the RAM dumps and the memory window over them. A
+ * live outgoing handover has no /chosen entry: has_ch says ch holds where it is.
+ */
 struct khotool_input {
 	struct khotool_file dtb;
 	struct khotool_file ram[KHOTOOL_MAX_RAM];
 	unsigned int nr_ram;
 	struct kho_mem mem;
+	int has_ch;
+	struct kho_chosen ch;
+	char *dtb_path; /* allocated path of a live DTB */
+	int live;	/* windows are /dev/mem mappings (devmem.c) */
 };
 
 /*
@@ -113,14 +129,53 @@ int khotool_parse_u64(const char *s, u64 *v);
 int khotool_parse_ram(const char *cmd, const char *arg, struct khotool_ram_arg *r);
 
 /*
- * Load the DTB and the RAM files of handover s, check the DTB is an FDT, and build
- * in->mem: RAM banks from /memory (or the files when there is none), windows from
- * the files. Returns 0, or KHOTOOL_EXIT_USAGE after printing why.
+ * Load handover s's inputs (files or a live system) and build in->mem: RAM banks
+ * from /memory (or the files when there is none), windows from the files or
+ * /dev/mem. Returns 0, or KHOTOOL_EXIT_USAGE (KHOTOOL_EXIT_INVALID when a live
+ * outgoing handover cannot be found) after printing why.
  * khotool_input_free() undoes it.
  */
 int khotool_input_load(struct khotool_input *in, const struct khotool_opts *o,
 		       const struct khotool_src *s, const char *cmd);
 void khotool_input_free(struct khotool_input *in);
+
+/* Load a file: mapped read-only if possible, else read. Returns 0 or -1 (printed). */
+int khotool_file_load(struct khotool_file *f, const char *path, const char *cmd);
+void khotool_file_free(struct khotool_file *f);
+
+/* Load and check the OS DTB into in->dtb. Returns 0 or -1 (printed). */
+int khotool_dtb_load(struct khotool_input *in, const char *path, const char *cmd);
+
+/* RAM banks from in->dtb's /memory, or the windows if it has none. 0 or -1. */
+int khotool_input_banks(struct khotool_input *in, const char *cmd);
+
+/* live.c: the live-system part of khotool_input_load(). */
+int khotool_live_load(struct khotool_input *in, const struct khotool_opts *o,
+		      const struct khotool_src *s, const char *cmd);
+
+/* The path of a live file: --live-root followed by rel. Allocated, NULL if no memory. */
+char *khotool_live_path(const struct khotool_opts *o, const char *rel);
+
+/*
+ * liveout.c: find the running kernel's outgoing handover in RAM and set in->ch.
+ * Returns 0, KHOTOOL_EXIT_USAGE (debugfs unreadable) or KHOTOOL_EXIT_INVALID (not
+ * found, or found twice), after printing why.
+ */
+int khotool_live_out(struct khotool_input *in, const struct khotool_opts *o,
+		     const struct khotool_src *s, const char *cmd);
+
+/*
+ * devmem.c: physical memory of the running system through a /dev/mem file.
+ * Windows are reserved address space; the pages of a window are mapped from the
+ * file in aligned chunks when first touched. Regular files (tests, saved copies)
+ * work too and are clipped at their end.
+ */
+int khotool_devmem_open(const char *path, const char *cmd);
+/* Add [base, base+size) to m as a lazily mapped window; 0, or -1 (printed). */
+int khotool_devmem_window(struct kho_mem *m, u64 base, u64 size, const char *cmd);
+/* Read len bytes at phys with pread (no mapping); 0 or -1. */
+int khotool_devmem_read(void *buf, size_t len, u64 phys);
+void khotool_devmem_close(void);
 
 /* A handover read through libkho: validated, its blobs listed, its memory recorded. */
 struct khotool_handover {
@@ -131,10 +186,11 @@ struct khotool_handover {
 	struct kho_rmap rm;
 	struct kho_in_stats stats;
 	const char *stage; /* the step that failed: "open", "blobs" or "protect" */
+	int from_memblock; /* --live: preserved memory as the kernel recorded it */
 };
 
 /*
- * Open the handover the DT points at, list its blobs and protect it
+ * Open the handover the DT points at (or in->ch), list its blobs and protect it
  * all in h->rm. Returns 0 or a negative KHO_E_* code with h->stage set. Always pair
  * with khotool_handover_free().
  */
@@ -143,6 +199,14 @@ int khotool_handover_load(struct khotool_handover *h, const struct khotool_input
 			  const char *cmd);
 
 void khotool_handover_free(struct khotool_handover *h);
+
+/*
+ * livein.c: for --live, fill h->rm and h->stats from the kernel's memblock record
+ * (the map's pages are freed after boot). Returns 0, 1 if debugfs memblock is not
+ * readable (nothing done), or a negative KHO_E_* code.
+ */
+int khotool_live_in_protect(struct khotool_handover *h, const struct khotool_opts *o,
+			    const char *cmd);
 
 /*
  * Load the inputs and the handover of source side (0, or 1 for diff's b) for

@@ -32,12 +32,14 @@ static const char tool_manual[] =
 	"\n"
 	"SYNOPSIS\n"
 	"    khotool <command> --dtb FILE --ram FILE@ADDR [--ram ...] [options]\n"
+	"    khotool <command> --live | --live-out [options]\n"
 	"    khotool <command> --help\n"
 	"    khotool --help\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    khotool reads a KHO handover the way a receiving kernel or firmware would:\n"
-	"    from the OS device tree whose /chosen points at it and from dumps of RAM.\n"
+	"    from the OS device tree whose /chosen points at it and from dumps of RAM,\n"
+	"    or from the running Linux system (/sys/firmware/fdt, debugfs, /dev/mem).\n"
 	"    Every pointer is checked against RAM and against the files before it is\n"
 	"    read; nothing is written.\n"
 	"\n"
@@ -67,6 +69,35 @@ const char khotool_input_manual[] =
 	"        the files are only what can be read, RAM is what /memory says. If the\n"
 	"        DT has no /memory, the files are taken as the RAM. Files are mapped\n"
 	"        read-only, so dumps of many GiB cost no copy.\n"
+	"\n"
+	"    --live\n"
+	"        Instead of --dtb and --ram: the handover the running Linux system\n"
+	"        booted with. The DT is /sys/firmware/fdt (on a KHO boot its /chosen\n"
+	"        still points at the handover), RAM is its /memory, read through\n"
+	"        /dev/mem (root, and a kernel without CONFIG_STRICT_DEVMEM). Pages are\n"
+	"        mapped read-only when first needed; /reserved-memory no-map regions\n"
+	"        are never read. Linux frees the preserved-memory map's pages once it\n"
+	"        has read them, so the preserved ranges are the kernel's record of\n"
+	"        them: the RSV_NIT regions of /sys/kernel/debug/memblock/reserved\n"
+	"        (less RSV_HUGETLB ones); the map's pages are not listed. Sub-blobs\n"
+	"        a consumer has freed since (LUO's, for one) may hold other data.\n"
+	"\n"
+	"    --live-out\n"
+	"        Instead of --dtb and --ram: the handover the running kernel would\n"
+	"        pass to the next one (kho=on). Its scratch areas come from\n"
+	"        /sys/kernel/debug/kho/out/scratch_phys and scratch_len; the KHO FDT\n"
+	"        from /sys/kernel/debug/kho/out/fdt, which can be only a prefix of it\n"
+	"        (Linux 7.3 sizes that file before later sub-blobs grow the FDT).\n"
+	"        Neither file says where they are in RAM, so RAM is searched through\n"
+	"        /dev/mem for the page-aligned copies: the scratch array outside the\n"
+	"        scratch areas, and the KHO FDT page that starts with the debugfs\n"
+	"        bytes and is preserved by its own map. Only the running kernel's\n"
+	"        current state is seen: LUO, for one, serialises at kexec time.\n"
+	"\n"
+	"    --live-root DIR\n"
+	"        Read DIR/sys/... and DIR/dev/mem instead of /sys and /dev/mem (a\n"
+	"        copy of a system's files; DIR/dev/mem may be a regular file holding\n"
+	"        RAM at file offset = physical address).\n"
 	"\n"
 	"    --abi auto|v1-512|v1-4k|v1-4k-nz|v3|v4\n"
 	"        The ABI to expect. auto (default) follows the root compatible and, for\n"
@@ -136,8 +167,11 @@ enum {
 	OPT_DTB = 1,
 	OPT_RAM,
 	OPT_ABI,
+	OPT_LIVE,
+	OPT_LIVE_OUT,
 	OPT_SRC_END,
 	OPT_PAGE_SIZE = OPT_SRC_END,
+	OPT_LIVE_ROOT,
 	OPT_JSON,
 	OPT_SVG,
 	OPT_LOG,
@@ -154,13 +188,20 @@ static const struct option long_opts[] = {
 	{ "dtb", required_argument, NULL, OPT_DTB },
 	{ "ram", required_argument, NULL, OPT_RAM },
 	{ "abi", required_argument, NULL, OPT_ABI },
+	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "live-out", no_argument, NULL, OPT_LIVE_OUT },
 	{ "a-dtb", required_argument, NULL, OPT_DTB | SIDE_A },
 	{ "a-ram", required_argument, NULL, OPT_RAM | SIDE_A },
 	{ "a-abi", required_argument, NULL, OPT_ABI | SIDE_A },
+	{ "a-live", no_argument, NULL, OPT_LIVE | SIDE_A },
+	{ "a-live-out", no_argument, NULL, OPT_LIVE_OUT | SIDE_A },
 	{ "b-dtb", required_argument, NULL, OPT_DTB | SIDE_B },
 	{ "b-ram", required_argument, NULL, OPT_RAM | SIDE_B },
 	{ "b-abi", required_argument, NULL, OPT_ABI | SIDE_B },
+	{ "b-live", no_argument, NULL, OPT_LIVE | SIDE_B },
+	{ "b-live-out", no_argument, NULL, OPT_LIVE_OUT | SIDE_B },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+	{ "live-root", required_argument, NULL, OPT_LIVE_ROOT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "log", no_argument, NULL, OPT_LOG },
@@ -217,6 +258,17 @@ static int add_ram(const char *cmd, struct khotool_src *s, const char *arg, int 
 	return 0;
 }
 
+static int set_live(const char *cmd, struct khotool_src *s, enum khotool_live live, int c)
+{
+	if (s->live && s->live != live) {
+		khotool_err(cmd, "%s: give only one of --live and --live-out",
+			    opt_name(c));
+		return -1;
+	}
+	s->live = live;
+	return 0;
+}
+
 /* An input option of one handover (c without its side bits). */
 static int take_src_opt(const char *cmd, struct khotool_src *s, int c, int full)
 {
@@ -235,8 +287,10 @@ static int take_src_opt(const char *cmd, struct khotool_src *s, int c, int full)
 				    "auto, v1-512, v1-4k, v1-4k-nz, v3, v4");
 		s->abi = abi < 0 ? s->abi : (enum kho_abi)abi;
 		return abi < 0 ? -1 : 0;
+	case OPT_LIVE:
+		return set_live(cmd, s, KHOTOOL_LIVE_IN, full);
 	default:
-		return -1;
+		return set_live(cmd, s, KHOTOOL_LIVE_OUT, full);
 	}
 }
 
@@ -321,6 +375,9 @@ static int take_opt(const struct khotool_cmd *cmd, struct khotool_opts *o, int c
 			return 0;
 		khotool_err(cmd->name, "--page-size %s: not one of 4k, 16k, 64k", optarg);
 		return -1;
+	case OPT_LIVE_ROOT:
+		o->live_root = optarg;
+		return 0;
 	case OPT_JSON:
 		o->json = 1;
 		return 0;
@@ -331,12 +388,16 @@ static int take_opt(const struct khotool_cmd *cmd, struct khotool_opts *o, int c
 	}
 }
 
-/* Is handover s given: --dtb and --ram? p: "", "a-" or "b-". */
+/* Is handover s given: --dtb and --ram, or --live / --live-out alone? p: "a-"... */
 static int src_given(const char *cmd, const struct khotool_src *s, const char *p)
 {
-	if (!s->dtb)
-		khotool_err(cmd, "--%sdtb FILE is required", p);
-	else if (!s->nr_ram)
+	const char *live = s->live == KHOTOOL_LIVE_IN ? "live" : "live-out";
+
+	if (s->live && (s->dtb || s->nr_ram))
+		khotool_err(cmd, "--%s%s takes no --%sdtb or --%sram", p, live, p, p);
+	else if (!s->live && !s->dtb)
+		khotool_err(cmd, "--%sdtb FILE is required (or --%slive)", p, p);
+	else if (!s->live && !s->nr_ram)
 		khotool_err(cmd, "at least one --%sram FILE@ADDR is required", p);
 	else
 		return 1;
@@ -367,6 +428,7 @@ static int parse_opts(const struct khotool_cmd *cmd, int argc, char **argv,
 	memset(o, 0, sizeof(*o));
 	o->nr_src = (cmd->extra_opts & KHOTOOL_OPT_TWO) ? 2 : 1;
 	o->page_shift = 12;
+	o->live_root = "";
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {

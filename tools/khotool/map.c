@@ -157,6 +157,14 @@ static void count_outside(struct map_pic *p)
 	}
 }
 
+static const char *source(const struct khotool_src *s)
+{
+	if (s->live)
+		return s->live == KHOTOOL_LIVE_IN ? "the running system (--live)"
+						  : "the running system (--live-out)";
+	return s->dtb;
+}
+
 static void titles(struct map_pic *p, const struct khotool_handover *h,
 		   const struct khotool_src *s)
 {
@@ -175,7 +183,7 @@ static void titles(struct map_pic *p, const struct khotool_handover *h,
 		 "%" PRIu64 " preserved blocks (%s), %" PRIu64
 		 " map pages, %u sub-blobs, "
 		 "scratch %s; read from %s",
-		 h->stats.blocks, pres, h->stats.map_pages, h->nr_blobs, scr, s->dtb);
+		 h->stats.blocks, pres, h->stats.map_pages, h->nr_blobs, scr, source(s));
 }
 
 static int write_svg(const struct map_pic *p, const char *path, const char *cmd)
@@ -228,6 +236,7 @@ static const char manual[] =
 	"SYNOPSIS\n"
 	"    khotool map --svg FILE [--log] [--kernel ADDR:SIZE] [--dtb-addr ADDR]\n"
 	"                [--firmware ADDR:SIZE ...] --dtb FILE --ram FILE@ADDR ...\n"
+	"    khotool map --svg FILE [--log] [...] --live | --live-out\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Validates the handover as 'khotool check' does and draws one row per\n"

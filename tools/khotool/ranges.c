@@ -42,6 +42,7 @@ static const char manual[] =
 	"SYNOPSIS\n"
 	"    khotool ranges --dtb FILE --ram FILE@ADDR [--ram FILE@ADDR ...]\n"
 	"                   [--abi ABI] [--page-size SIZE] [--json]\n"
+	"    khotool ranges --live | --live-out [--page-size SIZE] [--json]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Validates the handover as 'khotool check' does and prints the range\n"
@@ -80,8 +81,7 @@ static const char manual_end[] =
 	"    2   usage error, or an input file is missing, unreadable or malformed\n"
 	"\n"
 	"EXAMPLE\n"
-	"    khotool ranges --dtb os.dtb --ram ram.bin@0x40000000 | awk '$3 == "
-	"\"preserved\"'\n";
+	"    khotool ranges --live | awk '$3 == \"preserved\"'\n";
 
 const struct khotool_cmd khotool_cmd_ranges = {
 	.name = "ranges",

@@ -26,6 +26,8 @@ static void text_header(const struct khotool_handover *h)
 	printf("# scratch-array: 0x%" PRIx64 " len 0x%" PRIx64 "\n", in->ch.scratch_phys,
 	       in->ch.scratch_len);
 	printf("# map-root: 0x%" PRIx64 "\n", in->map);
+	if (h->from_memblock)
+		puts("# preserved-from: memblock");
 }
 
 static void text_lists(const struct khotool_handover *h)
@@ -114,6 +116,8 @@ static void print_json(const struct khotool_handover *h, const struct khotool_li
 	json_pair("scratch_array", "phys", in->ch.scratch_phys, "len",
 		  in->ch.scratch_len);
 	printf("  \"map_root\": \"0x%" PRIx64 "\",\n", in->map);
+	if (h->from_memblock)
+		puts("  \"preserved_from\": \"memblock\",");
 	json_scratch(in);
 	json_blobs(h);
 	printf("  \"stats\": {\"blobs\": %u, \"scratch_areas\": %" PRIu64
@@ -158,6 +162,7 @@ static const char manual[] =
 	"SYNOPSIS\n"
 	"    khotool show --dtb FILE --ram FILE@ADDR [--ram FILE@ADDR ...]\n"
 	"                 [--abi ABI] [--page-size SIZE] [--json]\n"
+	"    khotool show --live | --live-out [--page-size SIZE] [--json]\n"
 	"\n"
 	"DESCRIPTION\n"
 	"    Reads the handover the DT's /chosen points at, validates it as 'khotool\n"
@@ -178,6 +183,9 @@ static const char manual_end[] =
 	"        # kho-fdt: PHYS len LEN      from /chosen linux,kho-fdt\n"
 	"        # scratch-array: PHYS len LEN    from /chosen linux,kho-scratch\n"
 	"        # map-root: PHYS             value of preserved-memory-map\n"
+	"        # preserved-from: memblock   only with --live (see INPUT OPTIONS):\n"
+	"                                     blocks then counts memblock regions,\n"
+	"                                     map-pages is 0, no map lines follow\n"
 	"        # blob: NAME PHYS size SIZE  per sub-blob, in KHO FDT order\n"
 	"        # scratch: ADDR size SIZE    per scratch array entry\n"
 	"        # blobs: N\n"

@@ -84,8 +84,8 @@ done
 t_end
 for c in show ranges blobs check diff map; do
 	help "khotool $c --help documents inputs, output and exit status" "$c" --help
-	for s in "INPUT OPTIONS" "    --dtb FILE" "    --ram FILE@ADDR" \
-		"    --abi auto|v1-512|v1-4k|v1-4k-nz|v3|v4" \
+	for s in "INPUT OPTIONS" "    --dtb FILE" "    --ram FILE@ADDR" "    --live" "    --live-out" \
+		"    --live-root DIR" "    --abi auto|v1-512|v1-4k|v1-4k-nz|v3|v4" \
 		"    --page-size 4k|16k|64k"; do
 		grep -q "^$s\$" "$TMP/out" || t_fail "no '$s' line"
 	done
