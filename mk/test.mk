@@ -27,3 +27,4 @@ format-check:
 
 # Keep test objects: they are intermediates of the pattern rules above.
 .SECONDARY:
+include mk/dma.mk

@@ -133,8 +133,8 @@ static void __attribute__((noreturn)) enter(const void *dt, const char *how)
 	stage_log("khofw: hand-over %s, entering the kernel at 0x%llx", how,
 		  (unsigned long long)st.kernel);
 	boot_for_each_written(&st, clean, NULL);
-	if (IS_ENABLED(CONFIG_STAGE_TEST_HOOKS) && !stage_bootarg_u64(dt, "khofw.stop", &stop) &&
-	    stop) {
+	if (IS_ENABLED(CONFIG_STAGE_TEST_HOOKS) &&
+	    !stage_bootarg_u64(dt, "khofw.stop", &stop) && stop) {
 		stage_log("khofw: khofw.stop: halted before the kernel");
 		arch_halt();
 	}
@@ -166,7 +166,8 @@ static void __attribute__((noreturn)) rejected(const void *dt, int err)
 		stage_log("khofw: policy: halt (CONFIG_KHOFW_BAD_HANDOVER_COLD not set)");
 		arch_halt();
 	}
-	stage_log("khofw: policy: boot cold without KHO, writing only inside the payload");
+	stage_log(
+		"khofw: policy: boot cold without KHO, writing only inside the payload");
 	boot_init(&st, &mem, ranges, STAGE_MAX_RANGES, &cfg);
 	take_payload(dt);
 	check(boot_fallback_owned(&st, dt, ranges, STAGE_MAX_RANGES), "cold fallback");
@@ -183,7 +184,8 @@ static void take_handover(const void *dt)
 	}
 	if (err)
 		rejected(dt, err);
-	stage_log("khofw: incoming hand-over %s at 0x%llx: scratch array 0x%llx (%llu areas)",
+	stage_log("khofw: incoming hand-over %s at 0x%llx: scratch array 0x%llx (%llu "
+		  "areas)",
 		  kho_abi_name(st.in.abi), (unsigned long long)st.in.ch.fdt_phys,
 		  (unsigned long long)st.in.ch.scratch_phys,
 		  (unsigned long long)st.in.nr_scratch);

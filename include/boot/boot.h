@@ -37,7 +37,7 @@ struct boot_fw_buf {
 	u32 decrypted;	    /* DMA: khofw,dma-decrypted (force-decrypted memory) */
 	const char *device; /* DMA: DT path of the device */
 	u64 seed;	    /* khofw,pattern-seed: fill with the test pattern (0: no) */
-	u32 adopted;         /* forwarding: an incoming reserve_mem region already holds it */
+	u32 adopted; /* forwarding: an incoming reserve_mem region already holds it */
 };
 
 struct boot_cfg {
@@ -47,8 +47,8 @@ struct boot_cfg {
 	u64 scratch_min;      /* floor of the scratch total */
 	u32 scratch_scale;    /* percent of the estimate, Linux's default is 200 */
 	u32 page_shift;
-	u32 dma_short_count;  /* test only: preserve DMA buffers as size >> page_shift
-				* order-0 pages (a known-wrong firmware, lib/boot/dma.c) */
+	u32 dma_short_count; /* test only: preserve DMA buffers as size >> page_shift
+			      * order-0 pages (a known-wrong firmware, lib/boot/dma.c) */
 };
 
 struct boot_state {
@@ -62,15 +62,15 @@ struct boot_state {
 	unsigned int nr_fw;
 	struct kho_scratch scratch[BOOT_MAX_SCRATCH];
 	unsigned int nr_scratch;
-	u64 kernel;  /* final kernel address */
-	u64 initrd;  /* final initrd address */
-	u64 dtb;     /* the DTB handed to the kernel */
-	u64 dtb_cap; /* its buffer size */
-	u64 cma;     /* CMA pool base, 0 if none */
-	u64 copied;  /* payload bytes copied */
-	u32 abi;     /* KHO ABI produced, 0 for none (reserved-memory only) */
-	int forward;        /* a previous kernel's hand-over is being forwarded */
-	struct kho_in in;   /* that hand-over */
+	u64 kernel;	  /* final kernel address */
+	u64 initrd;	  /* final initrd address */
+	u64 dtb;	  /* the DTB handed to the kernel */
+	u64 dtb_cap;	  /* its buffer size */
+	u64 cma;	  /* CMA pool base, 0 if none */
+	u64 copied;	  /* payload bytes copied */
+	u32 abi;	  /* KHO ABI produced, 0 for none (reserved-memory only) */
+	int forward;	  /* a previous kernel's hand-over is being forwarded */
+	struct kho_in in; /* that hand-over */
 	struct kho_out out;
 };
 

@@ -100,7 +100,8 @@ int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 si
  * region must be covered by preserved memory there (-KHO_E_PROTECTED if not).
  * Errors: as kho_out_reserve_mem().
  */
-int kho_out_reserve_mem_listed(struct kho_out *out, const char *name, u64 start, u64 size);
+int kho_out_reserve_mem_listed(struct kho_out *out, const char *name, u64 start,
+			       u64 size);
 
 /*
  * Record kexec-metadata (7.1+): release string and kexec count, in a preserved

@@ -98,7 +98,8 @@ u64 boot_fw_extent(const struct boot_state *st, const struct boot_fw_buf *b)
 {
 	if (b->kind != BOOT_FW_DMA)
 		return b->size;
-	return (u64)1 << (st->cfg.page_shift + kho_get_order(b->size, st->cfg.page_shift));
+	return (u64)1 << (st->cfg.page_shift +
+			  kho_get_order(b->size, st->cfg.page_shift));
 }
 
 /*
@@ -133,7 +134,8 @@ static int claim(struct boot_state *st, struct boot_fw_buf *b)
 		return err;
 	err = boot_find_free(st, ext, align, &b->phys);
 	return err ? err
-		   : kho_rmap_add(&st->rm, b->phys, b->phys + ext, KHO_KIND_FIRMWARE, b->name);
+		   : kho_rmap_add(&st->rm, b->phys, b->phys + ext, KHO_KIND_FIRMWARE,
+				  b->name);
 }
 
 int boot_read_fw(struct boot_state *st, const void *board_dt)

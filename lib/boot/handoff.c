@@ -187,7 +187,8 @@ static int scratch_array(struct boot_state *st)
 static int handoff_kho(struct boot_state *st, void *dtb)
 {
 	struct kho_page_alloc pa = boot_page_alloc(st);
-	int err = kho_out_init(&st->out, st->mem, st->abi, st->cfg.page_shift, &pa, &st->rm);
+	int err = kho_out_init(&st->out, st->mem, st->abi, st->cfg.page_shift, &pa,
+			       &st->rm);
 	if (!err)
 		err = boot_preserve_fw(st);
 	if (!err && !kho_abi_is_v1(st->abi))
@@ -241,7 +242,8 @@ int boot_handoff(struct boot_state *st)
 	if (err)
 		return err;
 	if (st->pl.flags & BOOT_PAYLOAD_F_NO_KHO) {
-		/* Preserved memory of a previous kernel cannot be handed on without KHO. */
+		/* Preserved memory of a previous kernel cannot be handed on without KHO.
+		 */
 		if (st->forward)
 			return -KHO_E_ABI;
 		st->abi = 0;

@@ -365,7 +365,8 @@ int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 si
 		return err;
 	err = blob_slot(out, &out->memblock_phys);
 	if (err) {
-		unpreserve_range(out, start >> out->page_shift, (start + size) >> out->page_shift,
+		unpreserve_range(out, start >> out->page_shift,
+				 (start + size) >> out->page_shift,
 				 (start + size) >> out->page_shift);
 		return err;
 	}
@@ -413,7 +414,8 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
 }
 
 /* Entry i of the dma-alloc blob. */
-static struct dma_alloc_ser *dma_entry(const struct kho_out *out, unsigned int i, int *err)
+static struct dma_alloc_ser *dma_entry(const struct kho_out *out, unsigned int i,
+				       int *err)
 {
 	return kho_mem_ptr(out->mem, out->dma_phys + i * sizeof(struct dma_alloc_ser),
 			   sizeof(struct dma_alloc_ser), err);
