@@ -18,3 +18,26 @@ $(BUILD)/host/test/test_dma_mmu: $(BUILD)/host/obj/$(UNIT_DIR)/test_dma_mmu.o \
 		$(HOST_LIBS)
 	@mkdir -p $(@D)
 	$(CC_host) $(CFLAGS_host) -o $@ $^ -lcmocka
+
+# The cache model (test/py-free/cache): the model's own tests and the replay of
+# the stage's hand-over through it. Part of unit-check (and so of
+# unit-asan-check); cache-check runs them alone.
+CACHE_DIR := test/py-free/cache
+CACHE_TESTS := $(patsubst $(CACHE_DIR)/%.c,$(BUILD)/host/test/cache/%,\
+	$(sort $(wildcard $(CACHE_DIR)/test_*.c)))
+CACHE_OBJS := $(BUILD)/host/obj/$(CACHE_DIR)/cache.o $(BUILD)/host/obj/$(CACHE_DIR)/fake_arch.o
+
+$(BUILD)/host/obj/$(CACHE_DIR)/%.o: EXTRA_CFLAGS_host += -I$(UNIT_DIR) -Iarch/arm64
+$(BUILD)/host/test/cache/%: $(BUILD)/host/obj/$(CACHE_DIR)/%.o $(CACHE_OBJS) $(BOOTSIM_OBJ) \
+		$(BUILD)/host/obj/arch/arm64/pgtable.o $(UNIT_SUPPORT_OBJS) $(HOST_LIBS)
+	@mkdir -p $(@D)
+	$(CC_host) $(CFLAGS_host) -o $@ $^ -lcmocka
+
+UNIT_TESTS += $(CACHE_TESTS)
+unit-check: $(CACHE_TESTS)
+
+.PHONY: cache-check
+cache-check: $(CACHE_TESTS)
+	@fail=0; for t in $(CACHE_TESTS); do \
+		echo "== $$t"; $$t || fail=1; \
+	done; exit $$fail
