@@ -233,7 +233,7 @@ dma_module() { # EXPECT
 	mod=/khot/khofw_dma.ko
 	[ -f $mod ] || { fail "$mod is not in the initramfs"; return; }
 	insmod $mod expect="$1" || fail "insmod $mod expect=$1 failed"
-	dmesg | sed -n 's/.*khofw_dma: \(PASS\|FAIL\): \(.*\)/\1 \2/p' >/tmp/dma.verdicts
+	dmesg | sed -n -E 's/.*khofw_dma: (PASS|FAIL): (.*)/\1 \2/p' >/tmp/dma.verdicts
 	[ -s /tmp/dma.verdicts ] || fail "khofw_dma.ko printed no verdict"
 	while read -r v text; do
 		if [ "$v" = PASS ]; then pass "khofw_dma: $text"; else fail "khofw_dma: $text"; fi
