@@ -55,3 +55,10 @@ stage-e2e-check: $(DMA_SHORT_BIN)
 .PHONY: linux-module
 linux-module: linux
 	@BUILD=$(BUILD) test/py-free/linux/build.sh "$$(scripts/testbed/build-linux.sh)"
+
+# mkdma: handovers with DMA allocations (and known faults) for khotool dma's tests.
+MKDMA := $(BUILD)/host/test/mkdma
+$(MKDMA): $(BUILD)/host/obj/test/py-free/tool/mkdma.o $(HOST_LIBS)
+	@mkdir -p $(@D)
+	$(CC_host) $(CFLAGS_host) -o $@ $^
+tool-check: $(MKDMA)

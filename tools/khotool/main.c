@@ -13,11 +13,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* dma (dma-alloc entries checked against their pages) is reserved for later. */
-static const struct khotool_cmd khotool_cmd_dma = {
-	.name = "dma",
-	.summary = "(not implemented yet)",
-};
+/* dma.c: preserved DMA allocations, checked (docs/dma.md). */
+extern const struct khotool_cmd khotool_cmd_dma;
 
 static const struct khotool_cmd *const cmds[] = {
 	&khotool_cmd_show, &khotool_cmd_ranges, &khotool_cmd_blobs, &khotool_cmd_check,
