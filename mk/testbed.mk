@@ -4,7 +4,8 @@
 #
 #   linux           build (once, cached in $(KHOFW_CACHE)/linux/) the test bed kernel
 #   initramfs       build $(BUILD)/testbed/initramfs.cpio.gz
-#   testbed-check   Linux -> Linux test (linux-linux.sh), then cross-check.sh
+#   testbed-check   Linux -> Linux test (linux-linux.sh), then cross-check.sh and
+#                   khotool-live.sh (arm64 khotool on the live kernels)
 #   capture         capture a handover into $(BUILD)/testbed/capture/ and trim it
 #                   into a vector in $(BUILD)/testbed/vector/
 #   testbed-vector  refresh the vector kept in test/py-free/vectors/ from a capture
@@ -37,6 +38,7 @@ initramfs: linux
 testbed-check: initramfs
 	@$(TB_ENV) $(TB_TESTS)/linux-linux.sh
 	@$(TB_ENV) $(TB_TESTS)/cross-check.sh
+	@$(TB_ENV) $(TB_TESTS)/khotool-live.sh
 
 capture: initramfs
 	@$(TB_ENV) $(TB_SCRIPTS)/capture.sh

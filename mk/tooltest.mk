@@ -15,3 +15,5 @@ $(PNGSTAT): $(BUILD)/host/obj/test/py-free/tool/pngstat.o
 	$(CC_host) $(CFLAGS_host) -o $@ $^ -lz
 
 tool-check: $(MKHANDOVER) $(PNGSTAT)
+
+include mk/khotool-arm64.mk
