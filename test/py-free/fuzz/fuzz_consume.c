@@ -99,14 +99,23 @@ static void check_protected(const struct kho_in *in, const struct kho_rmap *rm,
 	for (u64 i = 0; i < in->nr_scratch; i++) {
 		u64 a = in->scratch[i].addr, s = in->scratch[i].size;
 
-		if (s && !fz_covered(rm, a, a + s, FZ_K(KHO_KIND_SCRATCH) | meta))
+		/* The stage may run from scratch: kexec put it there. */
+		if (s &&
+		    !fz_covered(rm, a, a + s,
+				FZ_K(KHO_KIND_SCRATCH) | FZ_K(KHO_KIND_FIRMWARE) | meta))
 			fz_fail("scratch area 0x%llx+0x%llx not recorded",
 				(unsigned long long)a, (unsigned long long)s);
 	}
-	for (unsigned int i = 0; i < rm->nr; i++)
-		if (rm->r[i].kind == KHO_KIND_MAP &&
-		    !fz_in_window(rm->r[i].start, rm->r[i].end))
+	for (unsigned int i = 0; i < rm->nr; i++) {
+		const struct kho_range *r = &rm->r[i];
+
+		if (r->kind != KHO_KIND_FIRMWARE && !fz_in_ram(in->mem, r->start, r->end))
+			fz_fail("%s range [0x%llx, 0x%llx) is not RAM",
+				kho_kind_name(r->kind), (unsigned long long)r->start,
+				(unsigned long long)r->end);
+		if (r->kind == KHO_KIND_MAP && !fz_in_window(r->start, r->end))
 			fz_fail("map range outside the readable window");
+	}
 	/* A second walk, without a record of pages, must find the same blocks. */
 	b.max_order = kho_abi_max_order(in->abi, in->page_shift);
 	err = kho_in_walk(in, &w);

@@ -128,8 +128,10 @@ static void check_parsed(const struct boot_payload *p, u32 len)
 	struct boot_image_info info;
 	u64 k = part(&p->kernel, len, BOOT_PAYLOAD_KERNEL_ALIGN, "kernel");
 
-	if (!p->kernel.size || boot_image_parse(region + k, p->kernel.size, &info) ||
-	    info.image_size > p->kernel.mem_size)
+	/* An arm64 Image unless a header flag names another format. */
+	if (!p->kernel.size || (!(p->flags & ~BOOT_PAYLOAD_F_NO_KHO) &&
+				(boot_image_parse(region + k, p->kernel.size, &info) ||
+				 info.image_size > p->kernel.mem_size)))
 		fz_fail("kernel accepted without a valid Image header");
 	if (p->initrd.size) {
 		u64 i = part(&p->initrd, len, BOOT_PAYLOAD_ALIGN, "initrd");
