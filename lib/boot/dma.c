@@ -168,12 +168,27 @@ static int short_count(struct boot_state *st)
 	return err;
 }
 
+/*
+ * After a failed set: the buffers released so far (all DMA buffers before
+ * index end) are the firmware's again, as boot_read_fw() recorded them.
+ */
+static void reclaim(struct boot_state *st, unsigned int end)
+{
+	for (unsigned int i = 0; i < end; i++) {
+		const struct boot_fw_buf *b = &st->fw[i];
+
+		if (is_dma(b) && !b->adopted)
+			kho_rmap_add(&st->rm, b->phys, b->phys + boot_fw_extent(st, b),
+				     KHO_KIND_FIRMWARE, b->name);
+	}
+}
+
 int boot_dma_preserve(struct boot_state *st)
 {
-	unsigned int first = st->out.nr_dma;
+	unsigned int first = st->out.nr_dma, i;
 	int err = 0, n = 0;
 
-	for (unsigned int i = 0; !err && i < st->nr_fw; i++) {
+	for (i = 0; !err && i < st->nr_fw; i++) {
 		const struct boot_fw_buf *b = &st->fw[i];
 
 		if (!is_dma(b) || b->adopted)
@@ -188,6 +203,7 @@ int boot_dma_preserve(struct boot_state *st)
 		err = add_subtree(st, first, (unsigned int)n);
 	if (err) {
 		kho_out_dma_truncate(&st->out, first);
+		reclaim(st, i);
 		return err;
 	}
 	if (n && st->cfg.dma_short_count)

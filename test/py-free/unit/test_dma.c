@@ -442,6 +442,11 @@ static void manual_state(struct fx *f, const u64 *phys, const u64 *size, unsigne
 		b->phys = phys[i];
 		b->size = size[i];
 		b->device = BS_NC_DEV;
+		/* Recorded as boot_read_fw() records it: the whole block. */
+		sim_expect(kho_rmap_add(&st->rm, b->phys,
+					b->phys + (PAGE << kho_get_order(b->size, 12)),
+					KHO_KIND_FIRMWARE, b->name),
+			   0);
 	}
 	f->limit = 1 << 20;
 	f->limited = (struct kho_page_alloc){ limited_alloc, f };
@@ -455,8 +460,8 @@ static void manual_state(struct fx *f, const u64 *phys, const u64 *size, unsigne
 
 struct snap {
 	struct blocks bl;
-	struct sim_span pres[64], meta[64];
-	unsigned int npres, nmeta;
+	struct sim_span pres[64], meta[64], fw[64];
+	unsigned int npres, nmeta, nfw;
 	unsigned int nr_dma;
 };
 
@@ -467,6 +472,7 @@ static void take_snap(struct fx *f, struct snap *s)
 	map_blocks(&st->out, &s->bl);
 	s->npres = sim_rmap_spans(&st->rm, KHO_KIND_PRESERVED, s->pres, 64);
 	s->nmeta = sim_rmap_spans(&st->rm, KHO_KIND_META, s->meta, 64);
+	s->nfw = sim_rmap_spans(&st->rm, KHO_KIND_FIRMWARE, s->fw, 64);
 	s->nr_dma = st->out.nr_dma;
 }
 
@@ -482,6 +488,8 @@ static void assert_nothing_left(struct fx *f, const struct snap *before)
 			 "preserved ranges in rm");
 	sim_assert_spans(after.meta, after.nmeta, before->meta, before->nmeta,
 			 "meta ranges in rm");
+	sim_assert_spans(after.fw, after.nfw, before->fw, before->nfw,
+			 "firmware ranges in rm (the buffers are the firmware's again)");
 	assert_int_equal(after.nr_dma, before->nr_dma);
 	assert_int_equal(st->out.dma_phys, 0);
 	assert_true(fdt_subnode_offset(st->out.fdt, 0, "dma-alloc") < 0);
