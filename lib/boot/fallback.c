@@ -44,8 +44,8 @@ int boot_fallback_owned(struct boot_state *st, const void *dt, struct kho_range 
 	st->abi = 0;
 	/* What was written, for the cache clean; nothing else is tracked. */
 	kho_rmap_init(&st->rm, storage, cap);
-	err = kho_rmap_add(&st->rm, kernel, kernel + st->pl.kernel.mem_size, KHO_KIND_PAYLOAD,
-			   "kernel");
+	err = kho_rmap_add(&st->rm, kernel, kernel + st->pl.kernel.mem_size,
+			   KHO_KIND_PAYLOAD, "kernel");
 	if (!err)
 		err = kho_rmap_add(&st->rm, dtb, kernel, KHO_KIND_PAYLOAD, "dtb");
 	if (!err && fdt_open_into(dt, dst, (int)st->dtb_cap))

@@ -59,12 +59,12 @@ static const void *in_memblock(const struct boot_state *st, int *err)
 }
 
 /* A checked reserve_mem child: name, start and size, preserved in the map. */
-static int resmem_child(const struct boot_state *st, const void *fdt, int node, u64 *start,
-			u64 *size)
+static int resmem_child(const struct boot_state *st, const void *fdt, int node,
+			u64 *start, u64 *size)
 {
 	if (fdt_node_check_compatible(fdt, node, RESERVE_MEM_KHO_NODE_COMPATIBLE) ||
-	    resmem_u64(fdt, node, "start", start) || resmem_u64(fdt, node, "size", size) ||
-	    *start + *size < *start)
+	    resmem_u64(fdt, node, "start", start) ||
+	    resmem_u64(fdt, node, "size", size) || *start + *size < *start)
 		return -KHO_E_BLOB;
 	if (!kho_rmap_covered(&st->rm, *start, *start + *size, KHO_KIND_PRESERVED))
 		return -KHO_E_BLOB;
@@ -95,7 +95,7 @@ static int forward_resmem(struct boot_state *st)
 	fdt = in_memblock(st, &err);
 	if (!fdt)
 		return err == -KHO_E_NOT_FOUND ? 0 : err;
-	fdt_for_each_subnode(node, fdt, 0) {
+	fdt_for_each_subnode (node, fdt, 0) {
 		const char *name = fdt_get_name(fdt, node, NULL);
 		u64 start, size;
 
@@ -131,7 +131,8 @@ static int copy_blob(void *arg, const struct kho_blob *b)
 {
 	struct kho_out *out = arg;
 
-	if (!strcmp(b->name, MEMBLOCK_KHO_FDT) || !strcmp(b->name, KHO_METADATA_NODE_NAME))
+	if (!strcmp(b->name, MEMBLOCK_KHO_FDT) ||
+	    !strcmp(b->name, KHO_METADATA_NODE_NAME))
 		return 0;
 	return kho_out_add_blob(out, b->name, b->phys, b->size);
 }
@@ -149,8 +150,9 @@ static int forward_metadata(struct boot_state *st)
 	int err = kho_in_find_blob(&st->in, KHO_METADATA_NODE_NAME, &b);
 
 	if (err == -KHO_E_NOT_FOUND)
-		return kho_abi_is_v1(st->out.abi) ? 0
-						 : kho_out_metadata(&st->out, st->cfg.release, 0);
+		return kho_abi_is_v1(st->out.abi)
+			       ? 0
+			       : kho_out_metadata(&st->out, st->cfg.release, 0);
 	if (err)
 		return err;
 	m = b.size >= sizeof(*m) ? kho_mem_ptr(st->mem, b.phys, sizeof(*m), &err) : NULL;

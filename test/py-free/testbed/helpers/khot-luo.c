@@ -237,11 +237,12 @@ int main(int argc, char **argv)
 	int luo;
 
 	if (argc != 6 ||
-	    (strcmp(argv[1], "preserve") && strcmp(argv[1], "verify") && strcmp(argv[1], "carry")) ||
+	    (strcmp(argv[1], "preserve") && strcmp(argv[1], "verify") &&
+	     strcmp(argv[1], "carry")) ||
 	    khot_parse_u64(argv[3], &token) || khot_parse_u64(argv[4], &size) ||
 	    khot_parse_u64(argv[5], &seed) || !size || size % 8) {
-		fprintf(stderr,
-			"usage: khot-luo preserve|verify|carry SESSION TOKEN SIZE SEED\n");
+		fprintf(stderr, "usage: khot-luo preserve|verify|carry SESSION TOKEN "
+				"SIZE SEED\n");
 		return 2;
 	}
 	luo = open("/dev/liveupdate", O_RDWR);

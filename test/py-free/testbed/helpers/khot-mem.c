@@ -61,7 +61,8 @@ static int poke(const char *a, const char *v)
 	int fd;
 
 	if (khot_parse_u64(a, &addr) || khot_parse_u64(v, &val) || addr % 8) {
-		fprintf(stderr, "usage: khot-mem poke ADDR VALUE (ADDR 8-byte aligned)\n");
+		fprintf(stderr,
+			"usage: khot-mem poke ADDR VALUE (ADDR 8-byte aligned)\n");
 		return 2;
 	}
 	fd = open("/dev/mem", O_RDWR);
