@@ -11,7 +11,9 @@ suite=$1 pkg=$2 arch=${3:-}
 cache=${KHOFW_CACHE:-$HOME/.cache/khofw}
 D=$cache/apt-$suite
 out=$cache/debs
-mkdir -p "$D/parts" "$D/lists/partial" "$D/cache/archives/partial" "$out"
+# One package index per architecture: an update for one must not drop another's.
+L=$D/lists${arch:+-$arch}
+mkdir -p "$D/parts" "$L/partial" "$D/cache/archives/partial" "$out"
 
 hit=$(ls "$out/${pkg}_"*${arch:+_$arch}.deb 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
@@ -26,12 +28,12 @@ SRC
 
 apt_iso() {
 	apt-get -q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$D/parts" \
-		-o Dir::State::Lists="$D/lists" -o Dir::Cache="$D/cache" \
+		-o Dir::State::Lists="$L" -o Dir::Cache="$D/cache" \
 		-o Dir::State::Status=/dev/null -o APT::Sandbox::User=root \
 		${arch:+-o APT::Architectures::=$arch} "$@"
 }
 # Refresh the isolated index at most once a day.
-stamp=$D/lists/.stamp
+stamp=$L/.stamp
 if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]; then
 	apt_iso update >&2
 	touch "$stamp"

@@ -157,7 +157,7 @@ void stage_start(u64 x0)
 	if (err)
 		stage_panic("no usable device tree (x0 0x%llx, found %p): %s",
 			    (unsigned long long)x0, dt, kho_strerror(err));
-	stage_log("khofw: dt %p, %u bytes", dt, fdt_totalsize(dt));
+	stage_log("khofw: dt %p, %u bytes", dt, (unsigned int)fdt_totalsize(dt));
 	err = kho_dt_for_each_memory(dt, log_bank, &banks);
 	if (err || !banks)
 		stage_panic("no RAM in /memory: %s",

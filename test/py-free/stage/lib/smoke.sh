@@ -1,7 +1,7 @@
 # Shared by the stage smoke tests (sourced): boot the stage in QEMU virt
-# (AArch64) and judge its console log. Each QEMU run stops as soon as the log
-# shows what the test waits for, when QEMU exits, or after a timeout: the stage
-# halts rather than powering off.
+# (AArch64, or what SMOKE_QEMU names) and judge its console log. Each QEMU run
+# stops as soon as the log shows what the test waits for, when QEMU exits, or
+# after a timeout: the stage halts rather than powering off.
 #
 #   smoke_qemu NAME SECONDS UNTIL QEMU-ARGS...   console in $out/NAME.log ($log)
 #   expect DESCRIPTION REGEX                     the log has a line matching REGEX
@@ -12,6 +12,8 @@ top=$(cd "$(dirname "$0")/../../.." && pwd)
 build=${BUILD:-$top/build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 config=${STAGE_CONFIG:-qemu_virt_arm64}
+# The QEMU that boots it (the AArch32 tests set qemu-system-arm -cpu cortex-a15).
+qemu=${SMOKE_QEMU:-qemu-system-aarch64 -cpu cortex-a57}
 stage_dir=$build/$config
 stage_bin=$stage_dir/khofw.bin
 stage_elf=$stage_dir/khofw.elf
@@ -28,7 +30,7 @@ smoke_qemu() {
 	log=$out/$name.log
 	rm -f "$log"
 	: >"$log"
-	qemu-system-aarch64 -cpu cortex-a57 -display none -monitor none -nic none \
+	$qemu -display none -monitor none -nic none \
 		-no-reboot -serial "file:$log" "$@" </dev/null 2>"$log.err" &
 	qpid=$!
 	trap 'kill $qpid 2>/dev/null' INT TERM HUP
@@ -47,7 +49,7 @@ smoke_qemu() {
 	kill $qpid 2>/dev/null || true
 	wait $qpid 2>/dev/null || true
 	trap - INT TERM HUP
-	echo "-- $name: qemu-system-aarch64 $* ($(($(date +%s) - start))s)"
+	echo "-- $name: $qemu $* ($(($(date +%s) - start))s)"
 	if [ -s "$log.err" ]; then
 		grep -v "terminating on signal" "$log.err" | sed "s/^/   qemu: /" || true
 	fi
