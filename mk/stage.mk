@@ -151,3 +151,11 @@ stage-arm-check: stage-arm $(BUILD)/host/mkpayload
 	@fail=0; for t in $(ST_ARM_TESTS); do \
 		echo "== $$t"; BUILD=$(BUILD) STAGE_CONFIG=$(ST_ARM_CONFIG) sh $$t || fail=1; \
 	done; exit $$fail
+
+# arm zImage payloads (lib/boot/zimage*.c): parser, container and placement,
+# on the stage's boot flow in simulated RAM.
+$(BUILD)/host/test/test_zimage: $(BUILD)/host/obj/$(UNIT_DIR)/test_zimage.o \
+		$(BUILD)/host/obj/$(UNIT_DIR)/bootsim.o \
+		$(patsubst %.c,$(BUILD)/host/obj/%.o,$(UNIT_SUPPORT)) $(HOST_LIBS)
+	@mkdir -p $(@D)
+	$(CC_host) $(CFLAGS_host) -o $@ $^ -lcmocka

@@ -24,6 +24,11 @@
 
 /* The kernel does not speak KHO: protect firmware buffers with /reserved-memory. */
 #define BOOT_PAYLOAD_F_NO_KHO 0x1u
+/*
+ * The kernel is an arm (32-bit) zImage, not an arm64 Image (include/boot/zimage.h);
+ * it has no KHO, so F_NO_KHO must be set too.
+ */
+#define BOOT_PAYLOAD_F_ZIMAGE 0x2u
 
 enum boot_payload_type {
 	BOOT_PAYLOAD_KERNEL = 1,
@@ -76,7 +81,8 @@ u32 boot_crc32(u32 crc, const void *buf, u64 len);
  * Parse and check a container of len bytes at data, which sits at physical address
  * phys. Checks magic, version, sizes, that every entry lies inside the container
  * without overlapping another, the alignments, both CRCs, the kernel's arm64 Image
- * header (magic, image_size >= its size), and that the command line is terminated.
+ * header (magic, image_size >= its size), or with BOOT_PAYLOAD_F_ZIMAGE its zImage
+ * header (and F_NO_KHO), and that the command line is terminated.
  * If check_data is 0 the data CRCs are not computed (a caller that trusts the
  * source may skip reading megabytes). Errors: -KHO_E_BLOB (malformed; the entry
  * at fault is not used), -KHO_E_MISALIGNED, -KHO_E_WRAP, -KHO_E_COUNT, -KHO_E_INVAL.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The payload container: parsing and checking, never trusting a byte of it. */
 #include <boot/payload.h>
+#include <boot/zimage.h>
 #include <kho/err.h>
 #include <kho/mem.h>
 #include <string.h>
@@ -91,6 +92,16 @@ static int check_apart(const struct boot_payload_entry *e, unsigned int n)
 	return 0;
 }
 
+/* A zImage kernel: its header, and no KHO (arm Linux has none). */
+static int check_zimage(const void *image, u64 size, u32 flags)
+{
+	struct boot_zimage_info z;
+
+	if (!(flags & BOOT_PAYLOAD_F_NO_KHO))
+		return -KHO_E_BLOB;
+	return boot_zimage_parse(image, size, &z);
+}
+
 static int take_entry(const u8 *base, u64 phys, const struct boot_payload_entry *e,
 		      int check_data, struct boot_payload *out)
 {
@@ -102,8 +113,13 @@ static int take_entry(const u8 *base, u64 phys, const struct boot_payload_entry 
 		return -KHO_E_BLOB;
 	switch (e->type) {
 	case BOOT_PAYLOAD_KERNEL:
-		if (boot_image_parse(s, e->size, &info) || info.image_size > e->mem_size)
+		if (out->flags & BOOT_PAYLOAD_F_ZIMAGE) {
+			if (check_zimage(s, e->size, out->flags))
+				return -KHO_E_BLOB;
+		} else if (boot_image_parse(s, e->size, &info) ||
+			   info.image_size > e->mem_size) {
 			return -KHO_E_BLOB;
+		}
 		out->kernel = b;
 		return 0;
 	case BOOT_PAYLOAD_INITRD:
@@ -132,6 +148,8 @@ int boot_payload_parse(const void *data, u64 len, u64 phys, int check_data,
 		err = check_entry(&e[i], h);
 	if (!err)
 		err = check_apart(e, h->nr_entries);
+	if (!err)
+		out->flags = h->flags; /* how to read the kernel entry */
 	for (unsigned int i = 0; !err && i < h->nr_entries; i++)
 		err = take_entry(data, phys, &e[i], check_data, out);
 	if (!err && !out->kernel.size)

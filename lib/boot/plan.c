@@ -5,6 +5,7 @@
  * the reservation map protects.
  */
 #include <boot/boot.h>
+#include <boot/zimage.h>
 #include <kho/err.h>
 #include <libfdt.h>
 #include <string.h>
@@ -172,6 +173,8 @@ int boot_plan_scratch(struct boot_state *st, u64 dt_phys, u64 dt_size)
 			     "input-dtb");
 	if (err || st->forward)
 		return err; /* forwarding: scratch is the incoming scratch */
+	if (st->pl.flags & BOOT_PAYLOAD_F_ZIMAGE)
+		return 0; /* no KHO, no scratch: see boot_zimage_place() */
 	/* Best case: the container already sits where scratch can be: nothing moves. */
 	(void)scratch_around_payload(st, need);
 	while (scratch_total(st) < need) {
@@ -287,8 +290,12 @@ static int place_dtb(struct boot_state *st, const void *dt)
 
 int boot_place(struct boot_state *st, const void *dt)
 {
-	int err = place_blob(st, &st->pl.kernel, BOOT_PAYLOAD_KERNEL_ALIGN, "kernel",
-			     &st->kernel);
+	int err;
+
+	if (st->pl.flags & BOOT_PAYLOAD_F_ZIMAGE)
+		return boot_zimage_place(st, dt);
+	err = place_blob(st, &st->pl.kernel, BOOT_PAYLOAD_KERNEL_ALIGN, "kernel",
+			 &st->kernel);
 
 	if (!err && st->pl.initrd.size)
 		err = place_blob(st, &st->pl.initrd, BOOT_PAYLOAD_ALIGN, "initrd",

@@ -21,7 +21,7 @@ cc=aarch64-linux-gnu-gcc
 cflags="-static -O2 -Wall -Wextra -s -I$top/include"
 khotool=${KHOTOOL_ARM64:-$build/arm64-linux/khotool} # mk/khotool-arm64.mk; optional
 stage=${KHOFW_STAGE:-$build/qemu_virt_arm64/khofw.bin} # make stage; optional
-mkp_src="$top/tools/mkpayload/mkpayload.c $top/tools/mkpayload/container.c $top/lib/boot/payload.c $top/lib/kho/version.c"
+mkp_src="$top/tools/mkpayload/mkpayload.c $top/tools/mkpayload/container.c $top/lib/boot/payload.c $top/lib/boot/zimage.c $top/lib/kho/version.c"
 
 "$here/deps.sh"
 deb=$("$top/scripts/debfetch.sh" bookworm busybox-static arm64)

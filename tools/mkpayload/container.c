@@ -5,6 +5,7 @@
  * inside scratch boots with nothing copied.
  */
 #include "container.h"
+#include <boot/zimage.h>
 #include <kho/version.h>
 #include <string.h>
 
@@ -56,21 +57,41 @@ static u64 add(struct layout *l, u32 type, u64 at, u64 align, const void *data, 
 	return at + mem_size;
 }
 
-static int lay_out(const struct mkp_input *in, struct layout *l)
+/*
+ * What the kernel needs in memory: an arm64 Image its image_size; an arm zImage
+ * the file and its decompressor's room after it (a zImage has no KHO).
+ */
+static int kernel_mem_size(const struct mkp_input *in, u64 *mem, u32 *flags)
 {
 	struct boot_image_info info;
-	u64 at = 0;
+	struct boot_zimage_info z;
+
+	*flags = 0;
+	if (!boot_image_parse(in->kernel, in->kernel_size, &info)) {
+		*mem = align_up(info.image_size, BOOT_PAYLOAD_ALIGN);
+		return 0;
+	}
+	if (in->kho_abi || boot_zimage_parse(in->kernel, in->kernel_size, &z))
+		return -1;
+	*mem = align_up(in->kernel_size + BOOT_ZIMAGE_SLACK, BOOT_PAYLOAD_ALIGN);
+	*flags = BOOT_PAYLOAD_F_ZIMAGE;
+	return 0;
+}
+
+static int lay_out(const struct mkp_input *in, struct layout *l)
+{
+	u64 at = 0, mem;
+	u32 flags;
 
 	memset(l, 0, sizeof(*l));
-	if (boot_image_parse(in->kernel, in->kernel_size, &info))
+	if (kernel_mem_size(in, &mem, &flags))
 		return -1;
 	memcpy(l->h.magic, BOOT_PAYLOAD_MAGIC, 8);
 	l->h.version = BOOT_PAYLOAD_VERSION;
 	l->h.kho_abi = in->kho_abi;
-	l->h.flags = in->kho_abi ? 0 : BOOT_PAYLOAD_F_NO_KHO;
+	l->h.flags = flags | (in->kho_abi ? 0 : BOOT_PAYLOAD_F_NO_KHO);
 	at = add(l, BOOT_PAYLOAD_KERNEL, BOOT_PAYLOAD_KERNEL_ALIGN,
-		 BOOT_PAYLOAD_KERNEL_ALIGN, in->kernel, in->kernel_size,
-		 align_up(info.image_size, BOOT_PAYLOAD_ALIGN));
+		 BOOT_PAYLOAD_KERNEL_ALIGN, in->kernel, in->kernel_size, mem);
 	if (in->initrd)
 		at = add(l, BOOT_PAYLOAD_INITRD, at, BOOT_PAYLOAD_ALIGN, in->initrd,
 			 in->initrd_size, in->initrd_size);

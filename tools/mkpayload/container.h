@@ -6,7 +6,7 @@
 #include <boot/payload.h>
 
 struct mkp_input {
-	const void *kernel; /* an arm64 Image */
+	const void *kernel; /* an arm64 Image or an arm zImage */
 	u64 kernel_size;
 	const void *initrd; /* may be NULL */
 	u64 initrd_size;
@@ -14,7 +14,10 @@ struct mkp_input {
 	u32 kho_abi;	     /* 0: the kernel has no KHO */
 };
 
-/* Bytes the container needs, or 0 if the kernel is not an arm64 Image. */
+/*
+ * Bytes the container needs, or 0 if the kernel is neither an arm64 Image nor an
+ * arm zImage (with kho_abi 0: a zImage has no KHO).
+ */
 u64 mkp_size(const struct mkp_input *in);
 
 /* Write the container into buf (mkp_size() bytes, zeroed by the caller). 0 or -1. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mkpayload: build the khofw payload container (include/boot/payload.h) from an
- * arm64 Image, an optional initrd and a command line.
+ * arm64 Image or an arm zImage, an optional initrd and a command line.
  */
 #include "container.h"
 #include <errno.h>
@@ -39,7 +39,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: mkpayload -k IMAGE [-i INITRD] [-c CMDLINE] [-a auto|none|ABI] "
 		"-o OUT\n"
-		"  IMAGE  an uncompressed arm64 Image (gunzip a vmlinuz first)\n"
+		"  IMAGE  an uncompressed arm64 Image (gunzip a vmlinuz first), or an "
+		"arm\n"
+		"         zImage (a 32-bit vmlinuz as it is; it has no KHO: -a none)\n"
 		"  -a     the KHO ABI the kernel speaks (v1-512, v1-4k, v1-4k-nz, v3, "
 		"v4);\n"
 		"         auto (default) looks for its compatible string in the Image; "
@@ -117,7 +119,10 @@ int main(int argc, char **argv)
 	in.kho_abi = pick_abi(o.abi, &in);
 	size = mkp_size(&in);
 	if (!size) {
-		fprintf(stderr, "mkpayload: %s is not an arm64 Image\n", o.kernel);
+		fprintf(stderr,
+			"mkpayload: %s is not an arm64 Image, nor an arm zImage with -a "
+			"auto or none\n",
+			o.kernel);
 		return 1;
 	}
 	buf = calloc(1, size);
