@@ -26,7 +26,7 @@ TESTBED_CHECK := testbed-check
 testbed-check: $(BUILD)/host/khotool
 
 check: format-check unit-check unit-asan-check hostile-check fuzz-check tool-check size \
-	$(TESTBED_CHECK) stage-smoke-check stage-e2e-check
+	$(TESTBED_CHECK) stage-smoke-check stage-e2e-check stage-arm-check
 	@echo "make check: all passed"
 
 qemu: stage $(BUILD)/host/mkpayload initramfs

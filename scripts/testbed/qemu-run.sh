@@ -1,5 +1,6 @@
 #!/bin/sh
-# Boot the test bed kernel and initramfs in QEMU (arm64 virt, cortex-a57, 1 GiB)
+# Boot the test bed kernel and initramfs in QEMU (arm64 virt, cortex-a57, 1 GiB;
+# KHOT_QEMU names another emulator and CPU)
 # and judge the run by its console log.
 #
 #   qemu-run.sh [-n NAME] [-a APPEND] [-t SECONDS] [-x HOOK] KERNEL INITRD
@@ -20,6 +21,8 @@ top=$(cd "$here/../.." && pwd)
 build=${BUILD:-$top/build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 name=run append="" timeout=180 hook="" machine=virt
+# KHOT_QEMU: the emulator and CPU (AArch32 kernels: qemu-system-arm -cpu cortex-a15).
+qemu=${KHOT_QEMU:-qemu-system-aarch64 -cpu cortex-a57}
 while getopts n:a:t:x:M: o; do
 	case $o in
 	n) name=$OPTARG ;;
@@ -44,7 +47,7 @@ mkfifo "$fifo"
 exec 3<>"$fifo"
 
 start=$(date +%s.%N)
-qemu-system-aarch64 -M "$machine" -cpu cortex-a57 -m 1G -nographic -nic none -no-reboot \
+$qemu -M "$machine" -m 1G -nographic -nic none -no-reboot \
 	-monitor "unix:$mon,server,nowait" \
 	-kernel "$kernel" -initrd "$initrd" -append "$append" <&3 >"$log" 2>&1 &
 qpid=$!
