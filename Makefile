@@ -1,5 +1,6 @@
 # khofw: Kexec HandOver for firmware.
-#   make check   all tests (unit, sanitized, hostile inputs, fuzzers, khotool, test bed)
+#   make check   all tests (unit: native, sanitized, 32-bit; hostile inputs, fuzzers,
+#                khotool, test bed, the AArch64 and AArch32 stages)
 #   make qemu    boot Linux through the khofw stage in QEMU
 #   make size    libkho footprint on AArch64 and Thumb-2
 #   make deps    install the Debian packages the build needs
@@ -20,12 +21,13 @@ include mk/tooltest.mk
 include mk/fuzz.mk
 include mk/testbed.mk
 include mk/stage.mk
+include mk/unit32.mk
 
 TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
 testbed-check: $(BUILD)/host/khotool
 
-check: format-check unit-check unit-asan-check hostile-check fuzz-check tool-check size \
+check: format-check unit-check unit-asan-check unit32-check hostile-check fuzz-check tool-check size \
 	$(TESTBED_CHECK) stage-smoke-check stage-e2e-check stage-arm-check
 	@echo "make check: all passed"
 

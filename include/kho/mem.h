@@ -45,14 +45,17 @@ int kho_mem_add_ram(struct kho_mem *m, u64 base, u64 size);
 
 /*
  * Make [base, base+size) readable (and writable) at host. Errors as for
- * kho_mem_add_ram(). The window need not be RAM (a dump may hold more).
+ * kho_mem_add_ram(), and -KHO_E_WRAP if [host, host+size) does not fit this
+ * program's address space. The window need not be RAM (a dump may hold more).
  */
 int kho_mem_add_window(struct kho_mem *m, u64 base, u64 size, void *host);
 
 /*
  * Declare RAM from every /memory node of dt (device_type "memory", all reg entries,
  * root #address-cells/#size-cells). If identity is non-zero each bank is also made
- * readable at the same address (firmware with an identity map).
+ * readable at the same address (firmware with an identity map), as far as this
+ * program can address it: on a 32-bit build a bank above 4 GiB is RAM without a
+ * window (kho_mem_ptr() refuses it with -KHO_E_UNMAPPED, never truncates it).
  * Returns the number of banks added, or -KHO_E_NOT_FOUND (no /memory),
  * -KHO_E_CELLS (bad reg), or a kho_mem_add_ram() error.
  */

@@ -45,6 +45,9 @@ int kho_mem_add_window(struct kho_mem *m, u64 base, u64 size, void *host)
 		return err;
 	if (!host)
 		return -KHO_E_INVAL;
+	/* The bytes must fit this program's address space: no pointer may wrap. */
+	if (size - 1 > (u64)(UINTPTR_MAX - (uintptr_t)host))
+		return -KHO_E_WRAP;
 	for (unsigned int i = 0; i < m->nr_win; i++)
 		if (kho_overlaps(base, size, m->win[i].base, m->win[i].size))
 			return -KHO_E_OVERLAP;
@@ -55,6 +58,22 @@ int kho_mem_add_window(struct kho_mem *m, u64 base, u64 size, void *host)
 	m->win[m->nr_win].host = host;
 	m->nr_win++;
 	return 0;
+}
+
+/*
+ * An identity window over [base, base+size), as far as this program can address
+ * it: on a 32-bit stage RAM above 4 GiB stays RAM but gets no window, so
+ * kho_mem_ptr() refuses it (-KHO_E_UNMAPPED) instead of truncating the address.
+ */
+static int identity_window(struct kho_mem *m, u64 base, u64 size)
+{
+	const u64 top = (u64)UINTPTR_MAX;
+
+	if (base > top)
+		return 0;
+	if (size - 1 > top - base)
+		size = top - base + 1;
+	return kho_mem_add_window(m, base, size, (void *)(uintptr_t)base);
 }
 
 struct mem_dt_ctx {
@@ -72,7 +91,7 @@ static int mem_dt_bank(void *arg, u64 base, u64 size)
 		return 0;
 	err = kho_mem_add_ram(c->m, base, size);
 	if (!err && c->identity)
-		err = kho_mem_add_window(c->m, base, size, (void *)(uintptr_t)base);
+		err = identity_window(c->m, base, size);
 	if (!err)
 		c->count++;
 	return err;

@@ -408,8 +408,9 @@ static void test_mem_from_dt_identity_windows(void **state)
 	memory_dt();
 	kho_mem_init(&m);
 	assert_int_equal(kho_mem_from_dt(&m, dt, 1), 3);
-	assert_int_equal(m.nr_win, 3);
-	for (unsigned int i = 0; i < 3; i++)
+	/* A 32-bit program addresses only the first 4 GiB: no window above. */
+	assert_int_equal(m.nr_win, sizeof(uintptr_t) == 4 ? 2 : 3);
+	for (unsigned int i = 0; i < m.nr_win; i++)
 		assert_int_equal((u64)(uintptr_t)m.win[i].host, m.win[i].base);
 }
 
