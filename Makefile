@@ -2,7 +2,7 @@
 #   make check   all tests (unit: native, sanitized, 32-bit; hostile inputs, fuzzers,
 #                khotool, test bed, the AArch64 and AArch32 stages)
 #   make qemu    boot Linux through the khofw stage in QEMU
-#   make size    libkho footprint on AArch64 and Thumb-2
+#   make size    libkho footprint on AArch64 and Thumb-2, and the AArch32 stage
 #   make deps    install the Debian packages the build needs
 # See README.md.
 

@@ -64,7 +64,7 @@ $(BUILD)/host/khotool: $(patsubst %.c,$(BUILD)/host/obj/%.o,$(KHOTOOL_SRCS)) $(H
 
 # Footprint of libkho (without libfdt) and of libfdt, per target.
 size: lib-aarch64 lib-arm
-	@$(MAKE) -s --no-print-directory size-aarch64 size-arm
+	@$(MAKE) -s --no-print-directory size-aarch64 size-arm size-stage-arm
 size-aarch64:
 	@$(SIZE_aarch64) -t $(BUILD)/aarch64/libkho.a | tail -n 1 | \
 		awk '{printf "libkho  aarch64  text %6d  data %5d  bss %5d  total %6d\n",$$1,$$2,$$3,$$4}'

@@ -159,3 +159,12 @@ $(BUILD)/host/test/test_zimage: $(BUILD)/host/obj/$(UNIT_DIR)/test_zimage.o \
 		$(patsubst %.c,$(BUILD)/host/obj/%.o,$(UNIT_SUPPORT)) $(HOST_LIBS)
 	@mkdir -p $(@D)
 	$(CC_host) $(CFLAGS_host) -o $@ $^ -lcmocka
+
+# make size: the AArch32 stage's footprint (Thumb-2 C, ARM assembler): its
+# sections, and the file a loader copies (bss, stacks and pools come on top).
+ST_ARM_DIR := $(BUILD)/$(ST_ARM_CONFIG)
+.PHONY: size-stage-arm
+size-stage-arm: stage-arm
+	@arm-none-eabi-size $(ST_ARM_DIR)/khofw.elf | tail -n 1 | \
+		awk -v f=$$(wc -c < $(ST_ARM_DIR)/khofw.bin) \
+		'{printf "khofw   thumb2   text %6d  data %5d  bss %7d  file %6d  (stage, with libkho, libfdt, lib/boot)\n",$$1,$$2,$$3,f}'
