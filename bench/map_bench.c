@@ -570,6 +570,7 @@ static void bench_rmap(int reps)
 int main(int argc, char **argv)
 {
 	int reps = argc > 1 ? atoi(argv[1]) : 7;
+	const char *only = argc > 2 ? argv[2] : NULL;
 
 	if (reps < 1)
 		reps = 1;
@@ -579,7 +580,10 @@ int main(int argc, char **argv)
 	       "blocks", "ranges", "walk ms", "bit ms", "read ms", "xbit", "/read",
 	       "ns/rng", "ns/leaf");
 	for (unsigned int i = 0; i < NSETS; i++)
-		bench_decode(&sets[i], reps);
+		if (!only || strstr(sets[i].name, only))
+			bench_decode(&sets[i], reps);
+	if (only)
+		return 0;
 	printf("\nencode per block (best of %d)\n", reps < 3 ? reps : 3);
 	printf("%-18s %10s %10s %8s %10s %8s\n", "set", "blocks", "out ms", "ns/blk",
 	       "radix ms", "ns/blk");

@@ -68,17 +68,19 @@ static int check_run(struct kho_walk *w, u64 phys, u64 size, unsigned int shift)
 	return 0;
 }
 
-static int emit(struct kho_walk *w, u64 base, u64 bit, u64 len, unsigned int order)
+static int emit(struct kho_walk *w, u64 base, u64 bit, u64 len, unsigned int order,
+		unsigned int shift, int checked)
 {
-	unsigned int shift = w->page_shift + order;
 	u64 phys = base + (bit << shift), size = len << shift;
 	int err;
 
-	if (len > (~(u64)0 >> shift) || phys < base)
-		return -KHO_E_WRAP;
-	err = check_run(w, phys, size, shift);
-	if (err)
-		return err;
+	if (checked) {
+		if (len > (~(u64)0 >> shift) || phys < base)
+			return -KHO_E_WRAP;
+		err = check_run(w, phys, size, shift);
+		if (err)
+			return err;
+	}
 	w->blocks += len;
 	return w->block ? w->block(w->arg, phys, size, order) : 0;
 }
@@ -88,34 +90,82 @@ static unsigned int ctz64(u64 x)
 	return (unsigned int)__builtin_ctzll(x);
 }
 
+/* First word at or after i that is not all equal to fill (n if none), 4 at a time. */
+static u64 skip_words(const u64 *words, u64 n, u64 i, u64 fill)
+{
+	while (i + 4 <= n && !((words[i] ^ fill) | (words[i + 1] ^ fill) |
+			       (words[i + 2] ^ fill) | (words[i + 3] ^ fill)))
+		i += 4;
+	while (i < n && words[i] == fill)
+		i++;
+	return i;
+}
+
+/*
+ * Can no run inside bits [first, end) fail emit()'s checks? True when the whole
+ * extent neither wraps nor leaves one RAM bank: then no run does either, and the
+ * runs need no check of their own.
+ */
+static int extent_in_ram(const struct kho_walk *w, u64 base, u64 first, u64 end,
+			 unsigned int order)
+{
+	unsigned int shift = w->page_shift + order;
+	u64 phys;
+
+	if (shift >= 64 || end > (~(u64)0 >> shift))
+		return 0;
+	phys = base + (first << shift);
+	if (phys < base)
+		return 0;
+	return !kho_mem_check_ram(w->mem, phys, (end - first) << shift);
+}
+
+/*
+ * Report the runs in words[i..n) (words[i] non-zero): one call per run, a run
+ * spanning many words found a word (or four) at a time.
+ */
+static int walk_runs(struct kho_walk *w, const u64 *words, u64 i, u64 n, u64 base,
+		     unsigned int order, int checked)
+{
+	unsigned int shift = w->page_shift + order;
+	u64 x = words[i], start, end;
+	int err;
+
+	for (;;) {
+		while (!x) {
+			i = skip_words(words, n, i + 1, 0);
+			if (i >= n)
+				return 0;
+			x = words[i];
+		}
+		start = i * 64 + ctz64(x);
+		/* The clear bits of word i at or above start. */
+		x = ~x & (~(u64)0 << ctz64(x));
+		while (!x && (i = skip_words(words, n, i + 1, ~(u64)0)) < n)
+			x = ~words[i];
+		end = i < n ? i * 64 + ctz64(x) : n * 64;
+		err = emit(w, base, start, end - start, order, shift, checked);
+		if (err || i >= n)
+			return err;
+		x = words[i] & (~(u64)0 << ctz64(x));
+	}
+}
+
 int kho_walk_bitmap(struct kho_walk *w, const u64 *words, u64 nwords, u64 base,
 		    unsigned int order)
 {
-	u64 start = 0, len = 0;
-	int err;
+	u64 first = skip_words(words, nwords, 0, 0), last = nwords, lo, hi;
 
-	for (u64 i = 0; i < nwords; i++) {
-		u64 x = words[i];
-
-		if (x && order > w->max_order)
-			return -KHO_E_ORDER;
-		while (x) {
-			unsigned int s = ctz64(x), l;
-			u64 rest = x >> s;
-
-			l = ~rest ? ctz64(~rest) : 64 - s;
-			if (len && start + len == i * 64 + s) {
-				len += l;
-			} else {
-				if (len && (err = emit(w, base, start, len, order)))
-					return err;
-				start = i * 64 + s;
-				len = l;
-			}
-			x = s + l >= 64 ? 0 : x & ~((((u64)1 << l) - 1) << s);
-		}
-	}
-	return len ? emit(w, base, start, len, order) : 0;
+	if (first == nwords)
+		return 0;
+	if (order > w->max_order)
+		return -KHO_E_ORDER;
+	while (!words[last - 1])
+		last--;
+	lo = first * 64 + ctz64(words[first]);
+	hi = last * 64 - (u64)__builtin_clzll(words[last - 1]);
+	return walk_runs(w, words, first, last, base, order,
+			 !extent_in_ram(w, base, lo, hi, order));
 }
 
 void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,
