@@ -64,7 +64,8 @@ $(BUILD)/host/khotool: $(patsubst %.c,$(BUILD)/host/obj/%.o,$(KHOTOOL_SRCS)) $(H
 
 # Footprint of libkho (without libfdt) and of libfdt, per target.
 size: lib-aarch64 lib-arm
-	@$(MAKE) -s --no-print-directory size-aarch64 size-arm size-stage-arm
+	@$(MAKE) -s --no-print-directory size-aarch64 size-arm size-stage-arm \
+		size-stage-arm64 size-linked
 size-aarch64:
 	@$(SIZE_aarch64) -t $(BUILD)/aarch64/libkho.a | tail -n 1 | \
 		awk '{printf "libkho  aarch64  text %6d  data %5d  bss %5d  total %6d\n",$$1,$$2,$$3,$$4}'
@@ -83,3 +84,21 @@ size-arm:
 $(BUILD)/host/mkpayload: $(BUILD)/host/obj/tools/mkpayload/mkpayload.o \
 		$(BUILD)/host/obj/tools/mkpayload/container.o $(HOST_LIBS)
 	$(CC_host) $(CFLAGS_host) -o $@ $^
+
+# The AArch64 stage (STAGE_CONFIG's default), and what libkho and libfdt weigh
+# once linked into each stage (--gc-sections keeps only what is used), from the
+# stages' map files.
+ST_ARM64_DIR := $(BUILD)/qemu_virt_arm64
+size-stage-arm64: $(ST_ARM64_DIR)/khofw.bin
+	@$(SIZE_aarch64) $(ST_ARM64_DIR)/khofw.elf | tail -n 1 | \
+		awk -v f=$$(wc -c < $<) \
+		'{printf "khofw   aarch64  text %6d  data %5d  bss %7d  file %6d  (stage, with libkho, libfdt, lib/boot)\n",$$1,$$2,$$3,f}'
+size-linked: size-stage-arm64 size-stage-arm
+	@for t in aarch64:qemu_virt_arm64 arm:qemu_virt_arm; do \
+		a=$${t%%:*}; m=$(BUILD)/$${t#*:}/khofw.map; [ -f $$m ] || continue; \
+		for l in libkho libfdt; do \
+			awk -v lib=$(BUILD)/$$a/$$l.a -f scripts/map-size.awk $$m | \
+			awk -v l=$$l -v a=$$a '{printf "%-7s %-8s text %6d  data %5d  bss %7d  (linked in the stage)\n",l,a=="arm"?"thumb2":a,$$1,$$2,$$3}'; \
+		done; \
+	done
+.PHONY: size-stage-arm64 size-linked
