@@ -22,6 +22,7 @@ include mk/fuzz.mk
 include mk/testbed.mk
 include mk/stage.mk
 include mk/unit32.mk
+include mk/bench.mk
 
 TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
