@@ -294,8 +294,15 @@ static int protect_block(void *arg, u64 phys, u64 size, unsigned int order)
 	return err;
 }
 
-/* Protect the parts of [start, end) that no preserved block covers. */
-static int protect_gaps(struct kho_rmap *rm, u64 start, u64 end, const char *label)
+#define KIND_BIT(k) (1u << (k))
+
+/*
+ * Record the parts of [start, end) that nothing covers yet as kind; ranges already
+ * there must be of a kind in the allowed mask (firmware otherwise is
+ * -KHO_E_PROTECTED, anything else -KHO_E_OVERLAP).
+ */
+static int fill_gaps(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+		     const char *label, unsigned int allowed)
 {
 	u64 at = start, next;
 	unsigned int k;
@@ -304,16 +311,15 @@ static int protect_gaps(struct kho_rmap *rm, u64 start, u64 end, const char *lab
 	while (at < end) {
 		k = kho_rmap_lower_bound(rm, at);
 		if (k < rm->nr && rm->r[k].start <= at) {
-			unsigned int kind = rm->r[k].kind;
-			if (kind == KHO_KIND_FIRMWARE)
-				return -KHO_E_PROTECTED;
-			if (kind != KHO_KIND_PRESERVED && kind != KHO_KIND_META)
-				return -KHO_E_OVERLAP;
+			if (!(allowed & KIND_BIT(rm->r[k].kind)))
+				return rm->r[k].kind == KHO_KIND_FIRMWARE
+					       ? -KHO_E_PROTECTED
+					       : -KHO_E_OVERLAP;
 			at = rm->r[k].end;
 			continue;
 		}
 		next = k < rm->nr && rm->r[k].start < end ? rm->r[k].start : end;
-		err = kho_rmap_add(rm, at, next, KHO_KIND_META, label);
+		err = kho_rmap_add(rm, at, next, kind, label);
 		if (err)
 			return err;
 		at = next;
@@ -321,11 +327,14 @@ static int protect_gaps(struct kho_rmap *rm, u64 start, u64 end, const char *lab
 	return 0;
 }
 
+/* A sub-blob: the parts no preserved block covers are protected as meta. */
 static int protect_blob(void *arg, const struct kho_blob *b)
 {
 	struct kho_rmap *rm = arg;
 
-	return b->size ? protect_gaps(rm, b->phys, b->phys + b->size, b->name) : 0;
+	return b->size ? fill_gaps(rm, b->phys, b->phys + b->size, KHO_KIND_META, b->name,
+				   KIND_BIT(KHO_KIND_PRESERVED) | KIND_BIT(KHO_KIND_META))
+		       : 0;
 }
 
 static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
@@ -338,33 +347,6 @@ static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
 	return err;
 }
 
-/*
- * Scratch around the firmware: a stage the previous kernel kexec'd into runs from
- * its scratch (kexec places every segment there). Anything else there is an error.
- */
-static int add_scratch(struct kho_rmap *rm, u64 start, u64 end)
-{
-	u64 at = start, next;
-	unsigned int k;
-	int err;
-
-	while (at < end) {
-		k = kho_rmap_lower_bound(rm, at);
-		if (k < rm->nr && rm->r[k].start <= at) {
-			if (rm->r[k].kind != KHO_KIND_FIRMWARE)
-				return -KHO_E_OVERLAP;
-			at = rm->r[k].end;
-			continue;
-		}
-		next = k < rm->nr && rm->r[k].start < end ? rm->r[k].start : end;
-		err = kho_rmap_add(rm, at, next, KHO_KIND_SCRATCH, NULL);
-		if (err)
-			return err;
-		at = next;
-	}
-	return 0;
-}
-
 static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 {
 	for (u64 i = 0; i < in->nr_scratch; i++) {
@@ -373,7 +355,12 @@ static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 
 		if (!s->size)
 			continue;
-		err = add_scratch(rm, s->addr, s->addr + s->size);
+		/*
+		 * Scratch around the firmware: a stage the previous kernel kexec'd
+		 * into runs from its scratch (kexec places every segment there).
+		 */
+		err = fill_gaps(rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH, NULL,
+				KIND_BIT(KHO_KIND_FIRMWARE));
 		if (err)
 			return err;
 	}
