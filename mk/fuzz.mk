@@ -4,6 +4,7 @@
 #   fuzz-check       each harness for FUZZ_CHECK_TIME seconds from the committed seeds
 #   fuzz             each harness for FUZZ_TIME seconds, FUZZ_JOBS jobs in parallel
 #   fuzz-seeds       regenerate the committed seeds in $(FUZZ_DIR)/seeds/
+#   fuzz-coverage    line and branch coverage of the parsers by the corpora
 #   hostile-check    the catalogue ($(HOSTILE_DIR)), one case per class
 #   unit-asan-check  every unit test and the catalogue under ASan and UBSan
 #
@@ -103,3 +104,34 @@ SAN_BUILD := $(BUILD)/san
 unit-asan-check:
 	@$(SAN_ENV) $(MAKE) --no-print-directory BUILD=$(SAN_BUILD) CC_host=$(CC_asan) \
 		CFLAGS_host='$(CFLAGS_asan)' unit-check hostile-check
+
+# Source coverage the corpora reach (fuzz-coverage): the harnesses again with
+# clang's coverage mapping instead of sanitizers, every corpus input run once,
+# and llvm-cov's per-file report of the parsers in $(BUILD)/fuzzcov/report.txt.
+FUZZ_CORPUS ?= $(BUILD)/fuzz/corpus
+CC_fuzzcov ?= clang
+CFLAGS_fuzzcov ?= -O1 -g -fprofile-instr-generate -fcoverage-mapping
+AR_fuzzcov ?= ar
+$(eval $(call target_rules,fuzzcov))
+FUZZCOV_BINS := $(addprefix $(BUILD)/fuzzcov/bin/fuzz_,$(FUZZ_HARNESSES))
+
+$(BUILD)/fuzzcov/bin/fuzz_%: $(BUILD)/fuzzcov/obj/$(FUZZ_DIR)/fuzz_%.o \
+		$(BUILD)/fuzzcov/obj/$(FUZZ_DIR)/fuzz.o $(BUILD)/fuzzcov/libkho.a \
+		$(BUILD)/fuzzcov/libfdt.a
+	@mkdir -p $(@D)
+	$(CC_fuzzcov) -fsanitize=fuzzer -fprofile-instr-generate -o $@ $^
+$(BUILD)/fuzzcov/bin/fuzz_payload: $(patsubst %.c,$(BUILD)/fuzzcov/obj/%.o,$(FUZZ_PAYLOAD_SRCS))
+
+.PHONY: fuzz-coverage
+fuzz-coverage: $(FUZZCOV_BINS)
+	@rm -f $(BUILD)/fuzzcov/*.profraw
+	@for h in $(FUZZ_HARNESSES); do \
+		c=$(FUZZ_CORPUS)/$$h; [ -d $$c ] || c=; \
+		LLVM_PROFILE_FILE=$(BUILD)/fuzzcov/$$h.profraw $(BUILD)/fuzzcov/bin/fuzz_$$h \
+			-runs=0 $$c $(FUZZ_DIR)/seeds/$$h \
+			>/dev/null 2>&1 || exit 1; \
+	done
+	@llvm-profdata merge -o $(BUILD)/fuzzcov/all.profdata $(BUILD)/fuzzcov/*.profraw
+	@llvm-cov report -instr-profile=$(BUILD)/fuzzcov/all.profdata \
+		$(firstword $(FUZZCOV_BINS)) $(addprefix -object ,$(wordlist 2,99,$(FUZZCOV_BINS))) \
+		$(KHO_SRCS) $(FUZZ_PAYLOAD_SRCS) | tee $(BUILD)/fuzzcov/report.txt
