@@ -20,10 +20,10 @@ FUZZ_TIME ?= 3600
 FUZZ_JOBS ?= 2
 
 # One harness per parser of untrusted input, fuzz_<name>.c each: the consumer as
-# a whole, the two map readers, the OS DT readers, and (payload) lib/boot's
-# container parser. A new parser gets its fuzz_<name>.c, seeds from mkseeds.c and
-# its name here.
-FUZZ_HARNESSES := consume v1_walk radix_walk resmem payload
+# a whole, the two map readers, the OS DT readers, and lib/boot's readers: the
+# container (payload) and the khofw DMA sub-blob (khofw_dma). A new parser gets
+# its fuzz_<name>.c, seeds from mkseeds.c and its name here.
+FUZZ_HARNESSES := consume v1_walk radix_walk resmem payload khofw_dma
 
 # Sanitizers stop at the first report. clang builds the fuzzers, with libkho, libfdt
 # and lib/boot/payload.c instrumented for coverage; the sanitized unit tests use
@@ -45,12 +45,14 @@ FUZZ_BINS := $(addprefix $(BUILD)/fuzz/bin/fuzz_,$(FUZZ_HARNESSES))
 $(BUILD)/fuzz/bin/fuzz_%: $(BUILD)/fuzz/obj/$(FUZZ_DIR)/fuzz_%.o \
 		$(BUILD)/fuzz/obj/$(FUZZ_DIR)/fuzz.o $(FUZZ_LIBS)
 	@mkdir -p $(@D)
-	$(CC_fuzz) -fsanitize=fuzzer $(SAN_FLAGS) -o $@ $^
+	$(CC_fuzz) -fsanitize=fuzzer $(SAN_FLAGS) -o $@ $(filter %.o,$^) \
+		-Wl,--start-group $(filter %.a,$^) -Wl,--end-group
 
-# From lib/boot only the container's parsers (and zImage headers, once they come):
-# the rest reads no untrusted input.
+# From lib/boot only the container's parsers (and zImage headers), and the khofw
+# sub-blob's reader with what dma.c links: the rest reads no untrusted input.
 FUZZ_PAYLOAD_SRCS := lib/boot/payload.c $(wildcard lib/boot/zimage.c)
 $(BUILD)/fuzz/bin/fuzz_payload: $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_PAYLOAD_SRCS))
+$(BUILD)/fuzz/bin/fuzz_khofw_dma: $(BUILD)/fuzz/libboot.a
 
 .PHONY: fuzz-check fuzz fuzz-bins fuzz-seeds hostile-check unit-asan-check
 fuzz-bins: $(FUZZ_BINS)
@@ -119,8 +121,10 @@ $(BUILD)/fuzzcov/bin/fuzz_%: $(BUILD)/fuzzcov/obj/$(FUZZ_DIR)/fuzz_%.o \
 		$(BUILD)/fuzzcov/obj/$(FUZZ_DIR)/fuzz.o $(BUILD)/fuzzcov/libkho.a \
 		$(BUILD)/fuzzcov/libfdt.a
 	@mkdir -p $(@D)
-	$(CC_fuzzcov) -fsanitize=fuzzer -fprofile-instr-generate -o $@ $^
+	$(CC_fuzzcov) -fsanitize=fuzzer -fprofile-instr-generate -o $@ $(filter %.o,$^) \
+		-Wl,--start-group $(filter %.a,$^) -Wl,--end-group
 $(BUILD)/fuzzcov/bin/fuzz_payload: $(patsubst %.c,$(BUILD)/fuzzcov/obj/%.o,$(FUZZ_PAYLOAD_SRCS))
+$(BUILD)/fuzzcov/bin/fuzz_khofw_dma: $(BUILD)/fuzzcov/libboot.a
 
 .PHONY: fuzz-coverage
 fuzz-coverage: $(FUZZCOV_BINS)
@@ -134,4 +138,4 @@ fuzz-coverage: $(FUZZCOV_BINS)
 	@llvm-profdata merge -o $(BUILD)/fuzzcov/all.profdata $(BUILD)/fuzzcov/*.profraw
 	@llvm-cov report -instr-profile=$(BUILD)/fuzzcov/all.profdata \
 		$(firstword $(FUZZCOV_BINS)) $(addprefix -object ,$(wordlist 2,99,$(FUZZCOV_BINS))) \
-		$(KHO_SRCS) $(FUZZ_PAYLOAD_SRCS) | tee $(BUILD)/fuzzcov/report.txt
+		$(KHO_SRCS) $(FUZZ_PAYLOAD_SRCS) lib/boot/dma.c | tee $(BUILD)/fuzzcov/report.txt

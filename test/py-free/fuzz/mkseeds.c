@@ -6,13 +6,16 @@
  *                captured Linux 7.3 handover moved into the fuzzers' RAM window;
  *   v1_walk/     the v1 chunk lists of those handovers, and small hand-made lists;
  *   radix_walk/  the radix trees likewise (4 and 16 KiB pages);
- *   resmem/      OS DTs: the captured one and generated ones.
+ *   resmem/      OS DTs: the captured one and generated ones;
+ *   payload/     payload containers made by tools/mkpayload's builder;
+ *   khofw_dma/   khofw DMA sub-blobs as lib/boot/dma.c lays them out.
  * Every seed is checked to be accepted before it is written, so a fuzzing run
  * starts from inputs that pass every check.
  *
  *   mkseeds OUTDIR VECTORDIR
  * VECTORDIR holds the captured vector's decompressed dtb and ram@0x<addr>.bin.
  */
+#include <boot/dma.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -801,6 +804,65 @@ static void payload_seeds(void)
 	payload_seed("no-kho", 0, 0);
 }
 
+/* --------------------------- khofw DMA sub-blobs -------------------------- */
+
+struct dma_seed {
+	const char *name, *device;
+	u64 phys, size, order, attrs, coherent;
+};
+
+static void dma_record(void *fdt, const struct dma_seed *d, u64 index)
+{
+	const char *const names[] = { "index", "phys",	   "size",     "order",
+				      "attrs", "coherent", "decrypted" };
+	const u64 v[] = { index, d->phys, d->size, d->order, d->attrs, d->coherent, 0 };
+	int node = fdt_add_subnode(fdt, 0, d->name);
+
+	fdt_ok(node, "subnode");
+	for (unsigned int i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		u8 le[8];
+
+		kho_put_u64(le, v[i]); /* little-endian, as KHO FDTs store numbers */
+		fdt_ok(fdt_setprop(fdt, node, names[i], le, sizeof(le)), names[i]);
+	}
+	fdt_ok(fdt_setprop_string(fdt, node, "device", d->device), "device");
+	fdt_ok(fdt_setprop_string(fdt, node, "mapping",
+				  d->coherent ? BOOT_KHOFW_MAP_WB : BOOT_KHOFW_MAP_NC),
+	       "mapping");
+}
+
+/* A subtree as lib/boot/dma.c lays it out: records in entry order. */
+static void dma_seed(const char *name, const struct dma_seed *d, unsigned int n)
+{
+	static u8 page[4096];
+	struct buf b = { 0 };
+
+	fdt_ok(fdt_create_empty_tree(page, sizeof(page)), "empty tree");
+	fdt_ok(fdt_setprop_string(page, 0, "compatible", BOOT_KHOFW_COMPATIBLE),
+	       "compatible");
+	for (unsigned int i = n; i-- > 0;)
+		dma_record(page, &d[i], i);
+	fdt_ok(fdt_pack(page), "pack");
+	if (boot_khofw_for_each_dma(page, fdt_totalsize(page), NULL, NULL) != (int)n)
+		die("khofw seed %s not read back", name);
+	put(&b, page, fdt_totalsize(page));
+	write_seed("khofw_dma", name, &b);
+}
+
+static void dma_seeds(void)
+{
+	/* The board DT's buffers (dts/qemu-virt-arm64.dts), and a coherent one. */
+	static const struct dma_seed d[] = {
+		{ "dma@70200000", "/khofw-sim-dma", 0x70200000, 0x3000, 2, 0, 0 },
+		{ "ring@71000000", "/pcie@10000000/nvme@0", 0x71000000, 0x1000, 0, 0x100,
+		  1 },
+	};
+
+	dma_seed("qemu-virt-nc", d, 1);
+	dma_seed("nc-and-coherent", d, 2);
+	dma_seed("empty", d, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -813,5 +875,6 @@ int main(int argc, char **argv)
 	resmem_seeds();
 	vector_seeds(argv[2]);
 	payload_seeds();
+	dma_seeds();
 	return 0;
 }
