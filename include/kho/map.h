@@ -13,6 +13,12 @@
 #include <kho/mem.h>
 #include <kho/rmap.h>
 
+/* A run of preserved blocks: size bytes from phys. */
+struct kho_run {
+	u64 phys;
+	u64 size;
+};
+
 /* How to read a map, and what to do with what is found. */
 struct kho_walk {
 	const struct kho_mem *mem;
@@ -28,6 +34,19 @@ struct kho_walk {
 	struct kho_rmap *seen;
 	/* Called for each run: size bytes from phys, blocks of 2^order pages. */
 	int (*block)(void *arg, u64 phys, u64 size, unsigned int order);
+	/*
+	 * Optional, replaces block: runs are written to run_buf[0..run_cap) (or, if
+	 * run_buf is NULL or run_cap 0, to a small array of the walk's own) and handed
+	 * over n > 0 at a time, all of blocks of 2^order pages: when the array is
+	 * full, and when a bitmap ends, before the walk reads another map page. Runs
+	 * come in the order block() would see them, and the runs of one bitmap are
+	 * maximal: of one call, only the first may touch a run of an earlier call.
+	 * A negative return stops the walk with that error.
+	 */
+	int (*runs)(void *arg, const struct kho_run *r, unsigned int n,
+		    unsigned int order);
+	struct kho_run *run_buf;
+	unsigned int run_cap;
 	void *arg;
 	/* Filled in by the walk. */
 	u64 nodes;  /* map pages read */

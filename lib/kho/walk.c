@@ -68,41 +68,69 @@ static int check_run(struct kho_walk *w, u64 phys, u64 size, unsigned int shift)
 	return 0;
 }
 
-static int emit(struct kho_walk *w, u64 base, u64 bit, u64 len, unsigned int order,
-		unsigned int shift, int checked)
-{
-	u64 phys = base + (bit << shift), size = len << shift;
-	int err;
+/* Runs found in one bitmap, on their way to the caller: all of one order. */
+struct sink {
+	struct kho_walk *w;
+	struct kho_run *buf;
+	unsigned int n, cap;
+	unsigned int order, shift;
+	u64 base;
+};
 
-	if (checked) {
-		if (len > (~(u64)0 >> shift) || phys < base)
-			return -KHO_E_WRAP;
-		err = check_run(w, phys, size, shift);
-		if (err)
-			return err;
-	}
-	w->blocks += len;
-	return w->block ? w->block(w->arg, phys, size, order) : 0;
+/* Hand buf[0..n) to the caller: one batch, or one block() call per run. */
+static int deliver(struct sink *s)
+{
+	struct kho_walk *w = s->w;
+	unsigned int n = s->n;
+	int err = 0;
+
+	s->n = 0;
+	for (unsigned int k = 0; k < n; k++)
+		w->blocks += s->buf[k].size >> s->shift;
+	if (w->runs)
+		return n ? w->runs(w->arg, s->buf, n, s->order) : 0;
+	for (unsigned int k = 0; !err && w->block && k < n; k++)
+		err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
+	return err;
 }
 
-static unsigned int ctz64(u64 x)
+/* The checks of a run in a bitmap not known to be in RAM: see extent_in_ram(). */
+static int check_bits(struct sink *s, u64 bit, u64 len)
 {
-	return (unsigned int)__builtin_ctzll(x);
+	u64 phys = s->base + (bit << s->shift);
+
+	if (len > (~(u64)0 >> s->shift) || phys < s->base)
+		return -KHO_E_WRAP;
+	return check_run(s->w, phys, len << s->shift, s->shift);
+}
+
+/*
+ * Bitmaps are read a native word at a time: on a little-endian CPU, bit b of a
+ * map of u64 words is bit b % W of word b / W whatever the word size W.
+ */
+typedef unsigned long __attribute__((may_alias)) word;
+#define W ((int)(8 * sizeof(word)))
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "bitmap words");
+
+static unsigned int ctzw(word x)
+{
+	return (unsigned int)__builtin_ctzl(x);
 }
 
 /* First word at or after i that is not all equal to fill (n if none), 4 at a time. */
-static u64 skip_words(const u64 *words, u64 n, u64 i, u64 fill)
+static unsigned long skip_words(const word *v, unsigned long n, unsigned long i,
+				word fill)
 {
-	while (i + 4 <= n && !((words[i] ^ fill) | (words[i + 1] ^ fill) |
-			       (words[i + 2] ^ fill) | (words[i + 3] ^ fill)))
+	while (i + 4 <= n && !((v[i] ^ fill) | (v[i + 1] ^ fill) | (v[i + 2] ^ fill) |
+			       (v[i + 3] ^ fill)))
 		i += 4;
-	while (i < n && words[i] == fill)
+	while (i < n && v[i] == fill)
 		i++;
 	return i;
 }
 
 /*
- * Can no run inside bits [first, end) fail emit()'s checks? True when the whole
+ * Can no run inside bits [first, end) fail check_bits()? True when the whole
  * extent neither wraps nor leaves one RAM bank: then no run does either, and the
  * runs need no check of their own.
  */
@@ -121,51 +149,123 @@ static int extent_in_ram(const struct kho_walk *w, u64 base, u64 first, u64 end,
 }
 
 /*
- * Report the runs in words[i..n) (words[i] non-zero): one call per run, a run
- * spanning many words found a word (or four) at a time.
+ * Queue the runs that end inside word x (bits below any earlier run cleared) at
+ * r, which has room for W / 2: st marks where runs start, en the first clear bit
+ * after each one. A run that reaches the top bit has no end here.
  */
-static int walk_runs(struct kho_walk *w, const u64 *words, u64 i, u64 n, u64 base,
-		     unsigned int order, int checked)
+static struct kho_run *word_runs(struct kho_run *r, word x, u64 wbase, unsigned int shift)
 {
-	unsigned int shift = w->page_shift + order;
-	u64 x = words[i], start, end;
-	int err;
+	word st = x & ~(x << 1), en = ~x & (x << 1);
+
+	while (en) {
+		unsigned int a = ctzw(st), b = ctzw(en);
+
+		r->phys = wbase + ((u64)a << shift);
+		r->size = (u64)(b - a) << shift;
+		r++;
+		st &= st - 1;
+		en &= en - 1;
+	}
+	return r;
+}
+
+/* The run of x that reaches the top bit (x itself if it has no clear bit), or 0. */
+static word top_run(word x)
+{
+	if (!(x >> (W - 1)) || !~x)
+		return x >> (W - 1) ? x : 0;
+	return x & (~(word)0 << (W - __builtin_clzl(~x)));
+}
+
+/*
+ * Queue the runs in v[i..n) (v[i] and v[n - 1] non-zero). With room and nothing
+ * to check, the runs that end inside a word are taken all at once; otherwise one
+ * at a time. A run that reaches a word's top bit is followed over all-one words
+ * four at a time. The batch is kept in locals (r, full) and written back to s
+ * only around calls.
+ */
+static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned long n,
+		     int checked)
+{
+	struct kho_run *r = s->buf + s->n, *full = s->buf + s->cap;
+	unsigned int shift = s->shift;
+	word x = v[i], y;
+	u64 start, end;
+	int err = 0;
 
 	for (;;) {
-		while (!x) {
-			i = skip_words(words, n, i + 1, 0);
+		if (!x) {
+			i = skip_words(v, n, i + 1, 0);
 			if (i >= n)
-				return 0;
-			x = words[i];
+				break;
+			x = v[i];
 		}
-		start = i * 64 + ctz64(x);
-		/* The clear bits of word i at or above start. */
-		x = ~x & (~(u64)0 << ctz64(x));
-		while (!x && (i = skip_words(words, n, i + 1, ~(u64)0)) < n)
-			x = ~words[i];
-		end = i < n ? i * 64 + ctz64(x) : n * 64;
-		err = emit(w, base, start, end - start, order, shift, checked);
-		if (err || i >= n)
-			return err;
-		x = words[i] & (~(u64)0 << ctz64(x));
+		if (!checked && full - r >= W / 2) {
+			r = word_runs(r, x, s->base + ((u64)i * W << shift), shift);
+			x = top_run(x);
+			if (!x)
+				continue;
+		}
+		start = (u64)i * W + ctzw(x);
+		y = x | (x - 1); /* x with the bits below its lowest run set */
+		if (~y) {
+			end = (u64)i * W + ctzw(~y);
+			x &= y + 1; /* clears the run */
+		} else {
+			i = skip_words(v, n, i + 1, ~(word)0);
+			x = i < n ? v[i] : 0;
+			end = (u64)i * W + (i < n ? ctzw(~x) : 0);
+			x &= x + 1; /* clears the run's tail */
+		}
+		if (checked && (err = check_bits(s, start, end - start)))
+			break; /* the runs before it are still reported */
+		if (r == full) {
+			s->n = s->cap;
+			err = deliver(s);
+			if (err)
+				return err;
+			r = s->buf;
+		}
+		r->phys = s->base + (start << shift);
+		r->size = (end - start) << shift;
+		r++;
 	}
+	s->n = (unsigned int)(r - s->buf);
+	if (err) {
+		int e = deliver(s);
+
+		return e ? e : err;
+	}
+	return 0;
 }
 
 int kho_walk_bitmap(struct kho_walk *w, const u64 *words, u64 nwords, u64 base,
 		    unsigned int order)
 {
-	u64 first = skip_words(words, nwords, 0, 0), last = nwords, lo, hi;
+	struct kho_run local[64];
+	struct sink s = { w, local, 0, 64, order, w->page_shift + order, base };
+	const word *v = (const word *)words;
+	unsigned long n = (unsigned long)nwords * (64 / W),
+		      first = skip_words(v, n, 0, 0);
+	unsigned long last = n;
+	int err;
 
-	if (first == nwords)
+	if (first == n)
 		return 0;
 	if (order > w->max_order)
 		return -KHO_E_ORDER;
-	while (!words[last - 1])
+	if (w->runs && w->run_buf && w->run_cap) {
+		s.buf = w->run_buf;
+		s.cap = w->run_cap;
+	}
+	while (!v[last - 1])
 		last--;
-	lo = first * 64 + ctz64(words[first]);
-	hi = last * 64 - (u64)__builtin_clzll(words[last - 1]);
-	return walk_runs(w, words, first, last, base, order,
-			 !extent_in_ram(w, base, lo, hi, order));
+	err = walk_runs(&s, v, first, last,
+			!extent_in_ram(w, base, (u64)first * W + ctzw(v[first]),
+				       (u64)last * W - (u64)__builtin_clzl(v[last - 1]),
+				       order));
+	/* Every run of this bitmap is out before the walk reads another map page. */
+	return err ? err : deliver(&s);
 }
 
 void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,
