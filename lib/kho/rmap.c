@@ -3,22 +3,16 @@
 #include <kho/err.h>
 #include <kho/rmap.h>
 #include <string.h>
+#include "strtab.h"
 
-static const char *const kind_names[KHO_KIND_COUNT] = {
-	[KHO_KIND_PRESERVED] = "preserved",
-	[KHO_KIND_MAP] = "map",
-	[KHO_KIND_META] = "meta",
-	[KHO_KIND_SCRATCH] = "scratch",
-	[KHO_KIND_FIRMWARE] = "firmware",
-	[KHO_KIND_PAYLOAD] = "payload",
-	[KHO_KIND_CMA] = "cma",
-	[KHO_KIND_NOMAP] = "no-map",
-	[KHO_KIND_RESERVED] = "reserved-memory",
-};
+/* Kind names from KHO_KIND_PRESERVED on, in enum order (see strtab.h). */
+static const char kind_names[] = "preserved\0map\0meta\0scratch\0firmware\0payload\0"
+				 "cma\0no-map\0reserved-memory";
+_Static_assert(KHO_KIND_COUNT == 10, "a name per kind");
 
 const char *kho_kind_name(unsigned int kind)
 {
-	return kind && kind < KHO_KIND_COUNT ? kind_names[kind] : "?";
+	return kind && kind < KHO_KIND_COUNT ? kho_strtab(kind_names, kind - 1) : "?";
 }
 
 void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int cap)

@@ -3,22 +3,21 @@
 #include <kho/err.h>
 #include <kho/version.h>
 #include <string.h>
+#include "strtab.h"
 
-static const char *const names[KHO_ABI_COUNT] = {
-	[KHO_ABI_AUTO] = "auto",   [KHO_ABI_V1_512] = "v1-512",
-	[KHO_ABI_V1_4K] = "v1-4k", [KHO_ABI_V1_4K_NZ] = "v1-4k-nz",
-	[KHO_ABI_V3] = "v3",	   [KHO_ABI_V4] = "v4",
-};
+/* Short names in enum order (see strtab.h). */
+static const char names[] = "auto\0v1-512\0v1-4k\0v1-4k-nz\0v3\0v4";
+_Static_assert(KHO_ABI_COUNT == 6, "a name per ABI");
 
 const char *kho_abi_name(enum kho_abi abi)
 {
-	return (unsigned int)abi < KHO_ABI_COUNT ? names[abi] : "?";
+	return (unsigned int)abi < KHO_ABI_COUNT ? kho_strtab(names, abi) : "?";
 }
 
 int kho_abi_parse(const char *name)
 {
 	for (int i = 0; i < KHO_ABI_COUNT; i++)
-		if (!strcmp(name, names[i]))
+		if (!strcmp(name, kho_strtab(names, (unsigned int)i)))
 			return i;
 	return -KHO_E_INVAL;
 }
