@@ -11,7 +11,8 @@ FREESTANDING := -ffreestanding -fno-stack-protector -ffunction-sections -fdata-s
 CC_host ?= gcc
 CFLAGS_host ?= -O2 -g
 CC_aarch64 ?= aarch64-linux-gnu-gcc
-CFLAGS_aarch64 ?= -Os -mgeneral-regs-only -mstrict-align $(FREESTANDING)
+CFLAGS_aarch64 ?= -Os -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables $(FREESTANDING)
 CC_arm ?= arm-none-eabi-gcc
 CFLAGS_arm ?= -Os -mthumb -march=armv7-a -mfloat-abi=soft $(FREESTANDING)
 AR_host ?= ar
