@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Consume: validate a previous kernel's handover and protect all of it. */
+#include <kho/config.h>
 #include <kho/err.h>
 #include <kho/in.h>
 #include <libfdt.h>
@@ -60,7 +61,7 @@ static int read_map(struct kho_in *in, enum kho_abi hint)
 		return (in->abi == KHO_ABI_V1_512 || in->abi == KHO_ABI_V1_4K)
 			       ? 0
 			       : -KHO_E_MAP_ZERO;
-	if (kho_abi_is_v1(in->abi) && hint == KHO_ABI_AUTO) {
+	if (KHO_HAVE_IN_V1 && kho_abi_is_v1(in->abi) && hint == KHO_ABI_AUTO) {
 		guess = kho_v1_guess_bitmap(in->mem, in->map);
 		if (guess < 0)
 			return guess;
@@ -108,13 +109,16 @@ int kho_in_open_at(struct kho_in *in, const struct kho_chosen *ch,
 	if ((page_shift != 12 && page_shift != 14 && page_shift != 16) ||
 	    (unsigned int)hint >= KHO_ABI_COUNT)
 		return -KHO_E_INVAL;
+	if (!KHO_HAVE_IN)
+		return -KHO_E_ABI;
 	in->mem = mem;
 	in->page_shift = page_shift;
 	in->ch = *ch;
 	err = open_fdt(in);
 	if (!err)
 		err = resolve_abi(in, hint);
-	if (!err && kho_abi_is_v1(in->abi) && page_shift != 12)
+	if (!err &&
+	    ((kho_abi_is_v1(in->abi) && page_shift != 12) || !kho_abi_built(in->abi, 0)))
 		err = -KHO_E_ABI;
 	if (!err)
 		err = read_map(in, hint);
@@ -204,6 +208,8 @@ int kho_in_for_each_blob(const struct kho_in *in,
 	struct kho_blob b;
 	int node, err, count = 0;
 
+	if (!KHO_HAVE_IN)
+		return -KHO_E_ABI;
 	fdt_for_each_subnode (node, in->fdt, 0) {
 		err = read_blob(in, node, &b);
 		if (!err && dup_name(in->fdt, node, b.name))
@@ -250,8 +256,10 @@ int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
 	w->page_shift = in->page_shift;
 	w->max_order = kho_abi_max_order(in->abi, in->page_shift);
 	if (kho_abi_is_v1(in->abi))
-		return kho_v1_walk(w, in->map, kho_abi_bitmap_bytes(in->abi));
-	return kho_radix_walk(w, in->map);
+		return KHO_HAVE_IN_V1
+			       ? kho_v1_walk(w, in->map, kho_abi_bitmap_bytes(in->abi))
+			       : -KHO_E_ABI;
+	return KHO_HAVE_IN_RADIX ? kho_radix_walk(w, in->map) : -KHO_E_ABI;
 }
 
 struct protect_ctx {
@@ -375,6 +383,8 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 	u64 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
 	int err;
 
+	if (!KHO_HAVE_IN)
+		return -KHO_E_ABI;
 	err = add_meta(rm, in->ch.fdt_phys, fdt_len, "kho-fdt");
 	if (!err)
 		err = protect_scratch(in, rm);

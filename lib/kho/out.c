@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Produce: build a KHO handover the receiving Linux accepts. */
+#include <kho/config.h>
 #include <kho/err.h>
 #include <kho/out.h>
 #include <libfdt.h>
@@ -69,8 +70,11 @@ static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
 	u64 key;
 
 	if (kho_abi_is_v1(out->abi))
-		return kho_v1_set(&out->v1, out->mem, phys, order, value, &out->pa,
-				  out->rm);
+		return KHO_HAVE_OUT_V1 ? kho_v1_set(&out->v1, out->mem, phys, order,
+						    value, &out->pa, out->rm)
+				       : -KHO_E_ABI;
+	if (!KHO_HAVE_OUT_RADIX)
+		return -KHO_E_ABI;
 	key = kho_radix_encode(phys, order, out->page_shift);
 	if (!key)
 		return -KHO_E_KEY;
@@ -83,6 +87,8 @@ int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 	u64 size;
 	int err;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
 	if (order > kho_abi_max_order(out->abi, out->page_shift))
 		return -KHO_E_ORDER;
 	size = page_size(out) << order;
@@ -102,8 +108,11 @@ int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 {
 	u64 size = page_size(out) << order;
-	int err = map_set(out, phys, order, 0);
+	int err;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	err = map_set(out, phys, order, 0);
 	if (!err && out->rm)
 		err = kho_rmap_remove(out->rm, phys, phys + size, KHO_KIND_PRESERVED);
 	return err;
@@ -161,6 +170,8 @@ int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 	u64 pfn = phys >> out->page_shift, end, at;
 	int err = 0, count = 0;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
 	if (!size || ((phys | size) & (page_size(out) - 1)))
 		return -KHO_E_INVAL;
 	if (phys + size < phys)
@@ -245,14 +256,15 @@ int kho_out_init(struct kho_out *out, const struct kho_mem *mem, enum kho_abi ab
 	if (abi <= KHO_ABI_AUTO || abi >= KHO_ABI_COUNT || !pa || !pa->alloc ||
 	    (page_shift != 12 && page_shift != 14 && page_shift != 16))
 		return -KHO_E_INVAL;
-	if (kho_abi_is_v1(abi) && page_shift != 12)
+	if ((kho_abi_is_v1(abi) && page_shift != 12) || !kho_abi_built(abi, 1))
 		return -KHO_E_ABI;
 	out->mem = mem;
 	out->pa = *pa;
 	out->rm = rm;
 	out->abi = abi;
 	out->page_shift = page_shift;
-	kho_v1_builder_init(&out->v1, kho_abi_bitmap_bytes(abi));
+	if (KHO_HAVE_OUT_V1)
+		kho_v1_builder_init(&out->v1, kho_abi_bitmap_bytes(abi));
 	out->fdt = blob_page(out, &out->fdt_phys, &err);
 	if (!out->fdt)
 		return err;
@@ -266,6 +278,8 @@ int kho_out_add_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
 {
 	int node;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
 	if (!name || !*name || strchr(name, '/'))
 		return -KHO_E_INVAL;
 	if (fdt_subnode_offset(out->fdt, 0, name) >= 0)
@@ -355,8 +369,11 @@ static int list_resmem(struct kho_out *out, const char *name, u64 start, u64 siz
 
 int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size)
 {
-	int err = resmem_args_ok(out, name);
+	int err;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	err = resmem_args_ok(out, name);
 	if (err)
 		return err;
 	/* The region first: the blob page then cannot land on it. */
@@ -375,8 +392,11 @@ int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 si
 
 int kho_out_reserve_mem_listed(struct kho_out *out, const char *name, u64 start, u64 size)
 {
-	int err = resmem_args_ok(out, name);
+	int err;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	err = resmem_args_ok(out, name);
 	if (!err && out->rm &&
 	    !kho_rmap_covered(out->rm, start, start + size, KHO_KIND_PRESERVED))
 		err = -KHO_E_PROTECTED;
@@ -394,12 +414,13 @@ void kho_out_use_scratch(struct kho_out *out, u64 phys, u64 len)
 int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
 {
 	struct kho_kexec_metadata *m;
-	size_t len = release ? strlen(release) : 0;
+	size_t len;
 	u64 phys;
 	int err;
 
-	if (kho_abi_is_v1(out->abi))
+	if (!KHO_HAVE_OUT || kho_abi_is_v1(out->abi))
 		return -KHO_E_ABI;
+	len = release ? strlen(release) : 0;
 	if (len > KHO_NEW_UTS_LEN)
 		return -KHO_E_INVAL;
 	if (fdt_subnode_offset(out->fdt, 0, KHO_METADATA_NODE_NAME) >= 0)
@@ -449,8 +470,11 @@ static int dma_overlap(const struct kho_out *out, u64 phys, u64 size)
 
 int kho_out_remove_blob(struct kho_out *out, const char *name)
 {
-	int node = name ? fdt_subnode_offset(out->fdt, 0, name) : -1;
+	int node;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	node = name ? fdt_subnode_offset(out->fdt, 0, name) : -1;
 	if (node < 0)
 		return -KHO_E_NOT_FOUND;
 	return fdt_del_node(out->fdt, node) ? -KHO_E_FDT : 0;
@@ -460,6 +484,8 @@ int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 {
 	int err = 0;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
 	if (keep > out->nr_dma)
 		return -KHO_E_INVAL;
 	while (out->nr_dma > keep) {
@@ -490,7 +516,7 @@ int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int de
 	unsigned int order;
 	int err;
 
-	if (kho_abi_is_v1(out->abi))
+	if (!KHO_HAVE_OUT || kho_abi_is_v1(out->abi))
 		return -KHO_E_ABI;
 	if (!size)
 		return -KHO_E_INVAL;
@@ -543,11 +569,13 @@ static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, 
 int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *areas,
 		    unsigned int n)
 {
-	u64 align = kho_abi_scratch_align(out->abi, out->page_shift);
-	u64 len = (u64)n * sizeof(*areas);
+	u64 len = (u64)n * sizeof(*areas), align;
 	struct kho_scratch *dst;
 	int err;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	align = kho_abi_scratch_align(out->abi, out->page_shift);
 	if (!n || len > KHO_EARLY_MAP_MAX)
 		return -KHO_E_SCRATCH;
 	if (phys & 7)
@@ -577,6 +605,8 @@ int kho_out_finish(struct kho_out *out)
 	u8 buf[8];
 	int err = 0;
 
+	if (kho_abi_is_v1(out->abi) ? !KHO_HAVE_OUT_V1 : !KHO_HAVE_OUT_RADIX)
+		return -KHO_E_ABI;
 	if (kho_abi_is_v1(out->abi))
 		err = kho_v1_finish(&out->v1, out->mem, out->abi == KHO_ABI_V1_4K_NZ,
 				    &out->pa, out->rm, &out->map);
@@ -601,6 +631,8 @@ int kho_out_chosen(const struct kho_out *out, void *dt)
 		.scratch_len = out->scratch_len,
 	};
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
 	if (!out->scratch_len)
 		return -KHO_E_INVAL;
 	return kho_dt_set_chosen(dt, &ch);
