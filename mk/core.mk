@@ -69,12 +69,12 @@ size: lib-aarch64 lib-arm
 		size-stage-arm64 size-linked
 size-aarch64:
 	@$(SIZE_aarch64) -t $(BUILD)/aarch64/libkho.a | tail -n 1 | \
-		awk '{printf "libkho  aarch64  text %6d  data %5d  bss %5d  total %6d\n",$$1,$$2,$$3,$$4}'
+		awk '{printf "libkho  aarch64  text %6d  data %5d  bss %5d  total %6d  (archive, whole)\n",$$1,$$2,$$3,$$4}'
 	@$(SIZE_aarch64) -t $(BUILD)/aarch64/libfdt.a | tail -n 1 | \
 		awk '{printf "libfdt  aarch64  text %6d  data %5d  bss %5d  total %6d\n",$$1,$$2,$$3,$$4}'
 size-arm:
 	@$(SIZE_arm) -t $(BUILD)/arm/libkho.a | tail -n 1 | \
-		awk '{printf "libkho  thumb2   text %6d  data %5d  bss %5d  total %6d\n",$$1,$$2,$$3,$$4}'
+		awk '{printf "libkho  thumb2   text %6d  data %5d  bss %5d  total %6d  (archive, whole)\n",$$1,$$2,$$3,$$4}'
 	@$(SIZE_arm) -t $(BUILD)/arm/libfdt.a | tail -n 1 | \
 		awk '{printf "libfdt  thumb2   text %6d  data %5d  bss %5d  total %6d\n",$$1,$$2,$$3,$$4}'
 .PHONY: size-aarch64 size-arm
@@ -88,18 +88,14 @@ $(BUILD)/host/mkpayload: $(BUILD)/host/obj/tools/mkpayload/mkpayload.o \
 
 # The AArch64 stage (STAGE_CONFIG's default), and what libkho and libfdt weigh
 # once linked into each stage (--gc-sections keeps only what is used), from the
-# stages' map files.
+# stages' map files (scripts/size-linked.sh).
 ST_ARM64_DIR := $(BUILD)/qemu_virt_arm64
 size-stage-arm64: $(ST_ARM64_DIR)/khofw.bin
 	@$(SIZE_aarch64) $(ST_ARM64_DIR)/khofw.elf | tail -n 1 | \
 		awk -v f=$$(wc -c < $<) \
 		'{printf "khofw   aarch64  text %6d  data %5d  bss %7d  file %6d  (stage, with libkho, libfdt, lib/boot)\n",$$1,$$2,$$3,f}'
 size-linked: size-stage-arm64 size-stage-arm
-	@for t in aarch64:qemu_virt_arm64 arm:qemu_virt_arm; do \
-		a=$${t%%:*}; m=$(BUILD)/$${t#*:}/khofw.map; [ -f $$m ] || continue; \
-		for l in libkho libfdt; do \
-			awk -v lib=$(BUILD)/$$a/$$l.a -f scripts/map-size.awk $$m | \
-			awk -v l=$$l -v a=$$a '{printf "%-7s %-8s text %6d  data %5d  bss %7d  (linked in the stage)\n",l,a=="arm"?"thumb2":a,$$1,$$2,$$3}'; \
-		done; \
-	done
+	@$(MAKE) -s --no-print-directory stage-whole-map
+	@$(MAKE) -s --no-print-directory STAGE_CONFIG=qemu_virt_arm stage-whole-map
+	@sh scripts/size-linked.sh $(BUILD)
 .PHONY: size-stage-arm64 size-linked

@@ -34,7 +34,10 @@ ST_TARGET := $(ST_TARGET_$(ST_ARCH))
 ST_CC := $(CC_$(ST_TARGET))
 ST_LD := $(ST_CROSS_$(ST_ARCH))ld
 ST_OBJCOPY := $(ST_CROSS_$(ST_ARCH))objcopy
-ST_LIBS := $(addprefix $(BUILD)/$(ST_TARGET)/,libboot.a libkho.a libfdt.a libc.a)
+# libkho is built per stage, with its config.h: the defconfig may select parts
+# of it (include/kho/config.h). The other libraries come from core.mk.
+ST_LIBS := $(BUILD)/$(ST_TARGET)/libboot.a $(ST_DIR)/libkho.a \
+	$(addprefix $(BUILD)/$(ST_TARGET)/,libfdt.a libc.a)
 
 ST_SRCS := $(sort $(wildcard arch/$(ST_ARCH)/*.c arch/$(ST_ARCH)/*.S)) \
 	$(sort $(wildcard board/common/*.[cS] board/$(ST_BOARD)/*.[cS] stage/*.[cS])) \
@@ -79,6 +82,15 @@ $(ST_DIR)/obj/%.o: %.c $(ST_DIR)/config.h | $(DEPS_STAMP) $(LIBFDT_SRC)/fdt.c \
 	@mkdir -p $(@D)
 	$(ST_CC) $(ST_ALL_CFLAGS) -c $< -o $@
 
+ST_KHO_OBJS := $(patsubst %.c,$(ST_DIR)/kho/%.o,$(KHO_SRCS))
+$(ST_DIR)/kho/%.o: %.c $(ST_DIR)/config.h | $(DEPS_STAMP) $(LIBFDT_SRC)/fdt.c
+	@mkdir -p $(@D)
+	$(ST_CC) $(COMMON_CFLAGS) $(WARN) $(CFLAGS_$(ST_TARGET)) -include $(ST_DIR)/config.h \
+		-c $< -o $@
+$(ST_DIR)/libkho.a: $(ST_KHO_OBJS)
+	@rm -f $@
+	$(AR_$(ST_TARGET)) rcs $@ $^
+
 $(ST_DIR)/obj/%.o: %.S $(ST_DIR)/config.h | $(DEPS_STAMP) $(ST_DIR)/version.h
 	@mkdir -p $(@D)
 	$(ST_CC) $(COMMON_CFLAGS) $(ST_ASFLAGS_$(ST_ARCH)) $(ST_CPPFLAGS) -c $< -o $@
@@ -101,6 +113,21 @@ $(ST_DIR)/stage.lds: arch/$(ST_ARCH)/stage.lds.S $(ST_DIR)/config.h
 $(ST_DIR)/khofw.elf: $(ST_OBJS) $(ST_DIR)/stage.lds $(ST_LIBS)
 	$(ST_LD) $(ST_LDFLAGS_$(ST_ARCH)) --gc-sections -T $(ST_DIR)/stage.lds \
 		-Map $(ST_DIR)/khofw.map -o $@ $(ST_OBJS) --start-group $(ST_LIBS) \
+		$$($(ST_CC) $(CFLAGS_$(ST_TARGET)) -print-libgcc-file-name) --end-group
+
+# make size: the same link with the whole libkho (core.mk's) instead of the one
+# the defconfig selects, for its map file only. Nothing to do for a stage that
+# does not select.
+.PHONY: stage-whole-map
+ifneq ($(shell grep -x 'CONFIG_KHO_SELECT=y' $(ST_DEFCONFIG)),)
+stage-whole-map: $(ST_DIR)/khofw-whole.map
+else
+stage-whole-map:
+endif
+ST_WHOLE_LIBS := $(addprefix $(BUILD)/$(ST_TARGET)/,libboot.a libkho.a libfdt.a libc.a)
+$(ST_DIR)/khofw-whole.map: $(ST_OBJS) $(ST_DIR)/stage.lds $(ST_WHOLE_LIBS)
+	$(ST_LD) $(ST_LDFLAGS_$(ST_ARCH)) --gc-sections -T $(ST_DIR)/stage.lds \
+		-Map $@ -o $(ST_DIR)/khofw-whole.elf $(ST_OBJS) --start-group $(ST_WHOLE_LIBS) \
 		$$($(ST_CC) $(CFLAGS_$(ST_TARGET)) -print-libgcc-file-name) --end-group
 
 $(ST_DIR)/khofw.bin: $(ST_DIR)/khofw.elf
