@@ -198,22 +198,38 @@ static int gap_fit(u64 lo, u64 hi, u64 size, u64 align, u64 *best)
 	return 1;
 }
 
+/*
+ * The highest fit in one bank, into *best if higher: its gaps from the top down,
+ * so the first that fits is the answer and a table of thousands of preserved
+ * blocks below it is never walked (every new page of a hand-over comes here).
+ */
+static void bank_fit(const struct kho_rmap *rm, u64 lo, u64 end, u64 size, u64 align,
+		     u64 *best)
+{
+	unsigned int k = kho_rmap_lower_bound(rm, end);
+	u64 hi = end;
+
+	if (k < rm->nr && rm->r[k].start < end)
+		k++; /* straddles the bank's end */
+	while (k > 0 && rm->r[k - 1].end > lo) {
+		const struct kho_range *r = &rm->r[--k];
+
+		if (*best != ~(u64)0 && hi <= *best)
+			return; /* an earlier bank holds a higher fit */
+		if (gap_fit(r->end > lo ? r->end : lo, hi, size, align, best))
+			return;
+		hi = r->start;
+	}
+	gap_fit(lo, hi, size, align, best);
+}
+
 int boot_find_free(const struct boot_state *st, u64 size, u64 align, u64 *phys)
 {
-	const struct kho_rmap *rm = &st->rm;
 	u64 best = ~(u64)0;
 
-	for (unsigned int b = 0; b < st->mem->nr_ram; b++) {
-		u64 lo = st->mem->ram[b].base, end = lo + st->mem->ram[b].size;
-		unsigned int k = kho_rmap_lower_bound(rm, lo);
-
-		for (; k < rm->nr && rm->r[k].start < end; k++) {
-			gap_fit(lo, rm->r[k].start, size, align, &best);
-			if (rm->r[k].end > lo)
-				lo = rm->r[k].end;
-		}
-		gap_fit(lo, end, size, align, &best);
-	}
+	for (unsigned int b = 0; b < st->mem->nr_ram; b++)
+		bank_fit(&st->rm, st->mem->ram[b].base,
+			 st->mem->ram[b].base + st->mem->ram[b].size, size, align, &best);
 	if (best == ~(u64)0)
 		return -KHO_E_NOSPC;
 	*phys = best;
