@@ -17,7 +17,7 @@
 #include <libfdt.h>
 #include <string.h>
 
-#define STAGE_MAX_RANGES 4096
+#define STAGE_MAX_RANGES CONFIG_STAGE_MAX_RANGES
 #define MIB (1ull << 20)
 
 extern const char stage_board_dtb[];
@@ -87,18 +87,36 @@ static void take_payload(const void *dt)
 		  st.pl.kho_abi ? kho_abi_name(st.pl.kho_abi) : "none");
 }
 
+/*
+ * Preserved ranges beyond the first few are counted, not listed: a hand-over of
+ * 10 k scattered blocks would otherwise print 10 k lines, most of the stage's time.
+ */
+#define TABLE_PRESERVED_MAX 16
+
 static void table(void)
 {
+	unsigned int shown = 0;
+	u64 more = 0, more_bytes = 0;
+
 	stage_log("khofw: %-16s %-18s %-18s %10s", "kind", "start", "end", "size");
 	for (unsigned int k = 0; k < st.rm.nr; k++) {
 		const struct kho_range *r = &st.rm.r[k];
 
+		if (r->kind == KHO_KIND_PRESERVED && shown++ >= TABLE_PRESERVED_MAX) {
+			more++;
+			more_bytes += r->end - r->start;
+			continue;
+		}
 		stage_log("khofw: %-16s 0x%016llx 0x%016llx %10llu %s",
 			  kho_kind_name(r->kind), (unsigned long long)r->start,
 			  (unsigned long long)r->end,
 			  (unsigned long long)(r->end - r->start),
 			  r->label ? r->label : "");
 	}
+	if (more)
+		stage_log("khofw: %-16s and %llu more ranges, %llu bytes",
+			  kho_kind_name(KHO_KIND_PRESERVED), (unsigned long long)more,
+			  (unsigned long long)more_bytes);
 	for (unsigned int i = 0; i < st.nr_scratch; i++)
 		stage_log("khofw: scratch area %u: 0x%llx-0x%llx (%llu MiB)", i,
 			  (unsigned long long)st.scratch[i].addr,
