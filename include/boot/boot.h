@@ -19,6 +19,7 @@
 
 #define BOOT_MAX_FW_BUFS 8
 #define BOOT_MAX_SCRATCH 8
+#define BOOT_MAX_ALLOC 16
 #define BOOT_DTB_SLACK (64u << 10) /* room for the nodes and properties we add */
 
 enum boot_fw_kind {
@@ -72,6 +73,10 @@ struct boot_state {
 	int forward;	  /* a previous kernel's hand-over is being forwarded */
 	struct kho_in in; /* that hand-over */
 	struct kho_out out;
+	/* Pages boot_page_alloc() handed out, merged; too many: alloc_lost. */
+	struct kho_scratch alloc[BOOT_MAX_ALLOC];
+	unsigned int nr_alloc;
+	int alloc_lost;
 };
 
 /* Start: rm uses storage[0..cap). */
@@ -175,7 +180,12 @@ int boot_fill_fw(const struct boot_state *st);
 int boot_fallback_owned(struct boot_state *st, const void *dt, struct kho_range *storage,
 			unsigned int cap);
 
-/* Call fn for each range the stage wrote and must clean to PoC before the jump. */
+/*
+ * Call fn for each range the stage wrote and must clean to PoC before the jump.
+ * Forwarding, the map and preserved ranges are mostly the previous kernel's: the
+ * pages boot_page_alloc() handed out and the buffers filled stand for them (all
+ * of them again if more than BOOT_MAX_ALLOC runs of pages were handed out).
+ */
 void boot_for_each_written(const struct boot_state *st,
 			   void (*fn)(void *arg, u64 phys, u64 size), void *arg);
 

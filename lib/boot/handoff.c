@@ -260,34 +260,50 @@ int boot_handoff(struct boot_state *st)
  * What the CPU wrote through a cacheable mapping: map pages, blobs and buffers
  * (preserved), meta, and the payload it copied or built. The container and the
  * input DTB were only read: their memory already holds what the kernel reads.
+ * Forwarding, map and preserved ranges are mostly the previous kernel's, never
+ * written here (10 k blocks are 40 MiB to clean for nothing): the stage's own
+ * share is the pages it allocated and the buffers it filled.
  */
-static int written(const struct kho_range *r)
+static int own_pages_known(const struct boot_state *st)
+{
+	return st->forward && !st->alloc_lost;
+}
+
+static int written(const struct boot_state *st, const struct kho_range *r)
 {
 	if (r->kind == KHO_KIND_PAYLOAD)
 		return !r->label ||
 		       (strcmp(r->label, "container") && strcmp(r->label, "input-dtb"));
-	return r->kind == KHO_KIND_MAP || r->kind == KHO_KIND_PRESERVED ||
-	       r->kind == KHO_KIND_META;
+	if (r->kind == KHO_KIND_META)
+		return 1;
+	if (own_pages_known(st))
+		return 0;
+	return r->kind == KHO_KIND_MAP || r->kind == KHO_KIND_PRESERVED;
 }
 
 void boot_for_each_written(const struct boot_state *st,
 			   void (*fn)(void *arg, u64 phys, u64 size), void *arg)
 {
+	int own = own_pages_known(st);
+
 	for (unsigned int k = 0; k < st->rm.nr; k++) {
 		const struct kho_range *r = &st->rm.r[k];
 
-		if (written(r))
+		if (written(st, r))
 			fn(arg, r->start, r->end - r->start);
 	}
+	for (unsigned int i = 0; own && i < st->nr_alloc; i++)
+		fn(arg, st->alloc[i].addr, st->alloc[i].size);
 	/*
-	 * Buffers the stage filled stay firmware ranges when nothing preserved them
-	 * (a kernel without KHO): they were written all the same.
+	 * Buffers the stage filled: covered above when preserved, unless forwarding;
+	 * left firmware ranges when nothing preserved them (a kernel without KHO).
 	 */
 	for (unsigned int i = 0; i < st->nr_fw; i++) {
 		const struct boot_fw_buf *b = &st->fw[i];
 
-		if (b->seed && kho_rmap_covered(&st->rm, b->phys, b->phys + b->size,
-						KHO_KIND_FIRMWARE))
+		if (b->seed && (own ? !b->adopted
+				    : kho_rmap_covered(&st->rm, b->phys, b->phys + b->size,
+						       KHO_KIND_FIRMWARE)))
 			fn(arg, b->phys, b->size);
 	}
 }

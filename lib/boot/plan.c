@@ -236,12 +236,35 @@ int boot_find_free(const struct boot_state *st, u64 size, u64 align, u64 *phys)
 	return 0;
 }
 
+/* Remember a page handed out, for boot_for_each_written(): mostly one run down. */
+static void note_alloc(struct boot_state *st, u64 phys, u64 size)
+{
+	for (unsigned int i = 0; i < st->nr_alloc; i++) {
+		struct kho_scratch *a = &st->alloc[i];
+
+		if (phys + size == a->addr || a->addr + a->size == phys) {
+			a->addr = phys < a->addr ? phys : a->addr;
+			a->size += size;
+			return;
+		}
+	}
+	if (st->nr_alloc == BOOT_MAX_ALLOC) {
+		st->alloc_lost = 1;
+		return;
+	}
+	st->alloc[st->nr_alloc].addr = phys;
+	st->alloc[st->nr_alloc++].size = size;
+}
+
 static int page_alloc(void *arg, u64 *phys)
 {
 	struct boot_state *st = arg;
 	u64 page = (u64)1 << st->cfg.page_shift;
 
-	return boot_find_free(st, page, page, phys) ? -KHO_E_NOMEM : 0;
+	if (boot_find_free(st, page, page, phys))
+		return -KHO_E_NOMEM;
+	note_alloc(st, *phys, page);
+	return 0;
 }
 
 struct kho_page_alloc boot_page_alloc(struct boot_state *st)

@@ -50,6 +50,7 @@ struct rp {
 	int skip_fdt;  /* bug: the clean loop leaves out the KHO FDT page */
 	int late;      /* bug: the DTB is edited after the clean */
 	int evict_all; /* every line evicted at every step */
+	unsigned int nr_bufs; /* of bufs[] on the board; 0: all */
 };
 
 static const struct bs_buf bufs[] = {
@@ -188,7 +189,7 @@ static void assert_clean(const struct rp *r, unsigned int bad)
 /* The stage's last steps, then the next kernel's view of memory. */
 static unsigned int hand_over(struct rp *r, u32 abi)
 {
-	bs_board(&r->bs, bufs, 3);
+	bs_board(&r->bs, bufs, r->nr_bufs ? r->nr_bufs : 3);
 	bs_payload(&r->bs, CONTAINER, abi);
 	r->bs.step = step;
 	r->bs.step_arg = r;
@@ -237,6 +238,32 @@ static void test_kho_hand_over_is_clean_with_evictions(void **state)
 	assert_clean(r, hand_over(r, KHO_ABI_V4));
 }
 
+/*
+ * A second hop forwards the first one's hand-over: the model starts from memory
+ * as the first hop left it, and the clean loop covers only the stage's own pages
+ * and buffers there (not the blocks it carries on), yet all it wrote must be found.
+ * Its board has the log only (adopted): the first hop's DMA sub-blobs would come
+ * in again with its own, as a kernel in between would not pass them on.
+ */
+static void test_forwarded_hand_over_is_clean(void **state)
+{
+	struct rp *r = *state;
+
+	assert_clean(r, hand_over(r, KHO_ABI_V4));
+	/* The DT the first hop built becomes the second hop's input. */
+	assert_int_equal(fdt_pack(bs_dtb(&r->bs)), 0);
+	assert_int_equal(fdt_open_into(bs_dtb(&r->bs), r->bs.dt, sizeof(r->bs.dt)), 0);
+	fake_arch_bind(NULL);
+	cm_fini(&r->cm);
+	r->up = 0;
+	r->bs.forward = 1;
+	r->nr_bufs = 1;
+	assert_clean(r, hand_over(r, KHO_ABI_V4));
+	assert_true(r->bs.st.forward);
+	assert_false(r->bs.st.alloc_lost);
+	assert_true(r->bs.st.nr_alloc > 0);
+}
+
 static void test_hand_over_without_kho_is_clean(void **state)
 {
 	struct rp *r = *state;
@@ -283,6 +310,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_kho_hand_over_is_clean),
 		T(test_kho_hand_over_is_clean_with_evictions),
+		T(test_forwarded_hand_over_is_clean),
 		T(test_hand_over_without_kho_is_clean),
 		T(test_missing_clean_caught),
 		T(test_missing_dsb_caught),

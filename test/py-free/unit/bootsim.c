@@ -153,6 +153,8 @@ int bs_run(struct bootsim *b)
 	err = step(b,
 		   boot_protect_firmware(st, BS_STAGE, BS_STAGE + BS_STAGE_SIZE, "stage"),
 		   "protect");
+	if (!err && b->forward)
+		err = step(b, boot_take_handover(st, dt), "take_handover");
 	err = err ? err : step(b, boot_read_fw(st, b->board), "read_fw");
 	err = err ? err
 		  : step(b, boot_take_payload(st, b->container, b->pl_len, 1), "payload");

@@ -41,6 +41,8 @@ struct bootsim {
 	u8 dt[16384]; /* the DT the stage is given, copied to dt_at by bs_run() */
 	struct boot_cfg cfg;
 	u64 container, pl_len, dt_at;
+	/* Take the input DT's hand-over first (stage/run.c's take_handover). */
+	int forward;
 	/* Called after each step of bs_run() with its name. */
 	void (*step)(void *arg, const char *name);
 	void *step_arg;
