@@ -190,7 +190,7 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 	struct kho_run *r = s->buf + s->n, *full = s->buf + s->cap;
 	unsigned int shift = s->shift;
 	word x = v[i], y;
-	u64 start, end;
+	unsigned long start, end; /* bit numbers: a bitmap is at most a 64 KiB page */
 	int err = 0;
 
 	for (;;) {
@@ -201,20 +201,20 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 			x = v[i];
 		}
 		if (!checked && full - r >= W / 2) {
-			r = word_runs(r, x, s->base + ((u64)i * W << shift), shift);
+			r = word_runs(r, x, s->base + ((u64)(i * W) << shift), shift);
 			x = top_run(x);
 			if (!x)
 				continue;
 		}
-		start = (u64)i * W + ctzw(x);
+		start = i * W + ctzw(x);
 		y = x | (x - 1); /* x with the bits below its lowest run set */
 		if (~y) {
-			end = (u64)i * W + ctzw(~y);
+			end = i * W + ctzw(~y);
 			x &= y + 1; /* clears the run */
 		} else {
 			i = skip_words(v, n, i + 1, ~(word)0);
 			x = i < n ? v[i] : 0;
-			end = (u64)i * W + (i < n ? ctzw(~x) : 0);
+			end = i * W + (i < n ? ctzw(~x) : 0);
 			x &= x + 1; /* clears the run's tail */
 		}
 		if (checked && (err = check_bits(s, start, end - start)))
@@ -226,8 +226,8 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 				return err;
 			r = s->buf;
 		}
-		r->phys = s->base + (start << shift);
-		r->size = (end - start) << shift;
+		r->phys = s->base + ((u64)start << shift);
+		r->size = (u64)(end - start) << shift;
 		r++;
 	}
 	s->n = (unsigned int)(r - s->buf);
