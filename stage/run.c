@@ -122,6 +122,10 @@ static void table(void)
 			  (unsigned long long)st.scratch[i].addr,
 			  (unsigned long long)(st.scratch[i].addr + st.scratch[i].size),
 			  (unsigned long long)(st.scratch[i].size / MIB));
+	for (unsigned int i = 0; i < st.nr_alloc; i++)
+		stage_log("khofw: new pages 0x%llx-0x%llx (KHO FDT, map, blobs)",
+			  (unsigned long long)st.alloc[i].addr,
+			  (unsigned long long)(st.alloc[i].addr + st.alloc[i].size));
 	stage_log("khofw: kernel 0x%llx, initrd 0x%llx, dtb 0x%llx, bytes copied %llu",
 		  (unsigned long long)st.kernel, (unsigned long long)st.initrd,
 		  (unsigned long long)st.dtb, (unsigned long long)st.copied);
