@@ -23,6 +23,7 @@ include mk/testbed.mk
 include mk/stage.mk
 include mk/unit32.mk
 include mk/bench.mk
+include mk/benchqemu.mk
 
 TESTBED_CHECK := testbed-check
 # The capture cross-check decodes with khotool: build it first.
