@@ -58,9 +58,9 @@ done >"$w/syms.txt"
 img_end=$(hex "$load + 0x$(sym __image_end)")
 
 # The stage's steps, in the order stage_run() takes them.
-PHASES="stage_start stage_run boot_take_handover boot_read_fw boot_take_payload
+PHASES=${PHASES:-"stage_start stage_run boot_take_handover boot_read_fw boot_take_payload
 	boot_plan_scratch boot_place boot_fill_fw boot_handoff boot_for_each_written
-	arch_boot_kernel"
+	arch_boot_kernel"}
 popts=
 for p in $PHASES; do popts="$popts,phase=$p"; done
 
@@ -116,7 +116,7 @@ run() {
 val() { awk -v k="$2" '$1 == k { print $2; exit }' "$w/$1.report"; }
 sum_fn() { awk -v re="$2" '$1 == "fn" && $2 ~ re { s += $3 } END { print s + 0 }' "$w/$1.report"; }
 # The stage's own regions and the ranges of its reservation table (console), for
-# the destination of each stored page.
+# the destination of each stored line.
 regions() {
 	for s in __bss_start __stack_start __pgtable_pool_start __page_pool_start __image_end; do
 		printf '%s ' "$(hex "$load + 0x$(sym $s)")"
@@ -135,40 +135,41 @@ destinations() {
 	}
 	BEGIN {
 		split(regs, r, " ")
-		n = 0
-		lo[n] = num(load); hi[n] = num(r[1]); what[n++] = "stage text+data"
-		lo[n] = num(r[1]); hi[n] = num(r[2]); what[n++] = "stage bss"
-		lo[n] = num(r[2]); hi[n] = num(r[3]); what[n++] = "stage stack"
-		lo[n] = num(r[3]); hi[n] = num(r[4]); what[n++] = "stage page tables"
-		lo[n] = num(r[4]); hi[n] = num(r[5]); what[n++] = "stage page pool"
+		n = 0 # first: what the stage owns or made (p 1), then its table (p 2)
+		lo[n] = num(load); hi[n] = num(r[2]); p[n] = 1; what[n++] = "stage data+bss"
+		lo[n] = num(r[2]); hi[n] = num(r[3]); p[n] = 1; what[n++] = "stage stack"
+		lo[n] = num(r[3]); hi[n] = num(r[4]); p[n] = 1; what[n++] = "stage page tables"
+		lo[n] = num(r[4]); hi[n] = num(r[5]); p[n] = 1; what[n++] = "stage page pool"
 	}
 	/khofw: firmware buffer [^ ]+ 0x[0-9a-f]+-0x[0-9a-f]+ / {
 		sub(/.*khofw: firmware buffer /, "")
 		split($2, ab, "-")
-		lo[n] = num(ab[1]); hi[n] = num(ab[2]); what[n++] = "firmware buffer " $1
+		lo[n] = num(ab[1]); hi[n] = num(ab[2]); p[n] = 1; what[n++] = "firmware buffer " $1
 		next
 	}
 	/khofw: new pages 0x[0-9a-f]+-0x[0-9a-f]+ / {
 		sub(/.*khofw: new pages /, "")
 		split($1, ab, "-")
-		lo[n] = num(ab[1]); hi[n] = num(ab[2]); what[n++] = "new pages (KHO FDT, map, blobs)"
+		lo[n] = num(ab[1]); hi[n] = num(ab[2]); p[n] = 1
+		what[n++] = "new pages (KHO FDT, map, blobs)"
 		next
 	}
 	/khofw: [a-z-]+ +0x[0-9a-f]+ 0x[0-9a-f]+ +[0-9]+/ {
 		sub(/.*khofw: /, "")
 		if ($1 == "firmware" && $5 == "khofw")
 			next
-		lo[n] = num($2); hi[n] = num($3)
+		lo[n] = num($2); hi[n] = num($3); p[n] = 2
 		what[n++] = $1 ($5 != "" ? " " $5 : "")
 	}
 	END {
 		while ((getline line < rep) > 0) {
 			split(line, f, " ")
-			if (f[1] != "page")
+			if (f[1] != "line")
 				continue
 			a = num(f[2]); d = "unrecorded"
-			for (i = 0; i < n; i++)
-				if (a >= lo[i] && a < hi[i]) { d = what[i]; break }
+			for (q = 1; q <= 2 && d == "unrecorded"; q++)
+				for (i = 0; i < n; i++)
+					if (p[i] == q && a >= lo[i] && a < hi[i]) { d = what[i]; break }
 			by[d] += f[3]
 		}
 		for (d in by)

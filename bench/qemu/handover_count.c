@@ -3,7 +3,7 @@
  * handover_count: a TCG plugin for QEMU 10 (plugin API v4) that measures one run
  * of the stage, from the first instruction executed at its entry to the first one
  * executed outside its image (the kernel's entry): instructions, per function of
- * the stage's symbol table, and the bytes the guest stores, per 4 KiB page of
+ * the stage's symbol table, and the bytes the guest stores, per 64-byte line of
  * physical memory and per function. Only one vCPU is followed (-smp 1).
  *
  *   -plugin handover_count.so,image=START:END,syms=FILE,out=FILE[,entry=ADDR]
@@ -72,8 +72,8 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_inf
 
 #define MAX_SYMS 8192
 #define MAX_PHASES 32
-#define PAGE_SHIFT 12
-#define PAGE_SLOTS (1u << 18) /* pages written in the window: far fewer */
+#define LINE_SHIFT 6
+#define LINE_SLOTS (1u << 20) /* lines written in the window: far fewer */
 #define EDGE_SLOTS (1u << 14)
 
 struct sym {
@@ -103,8 +103,8 @@ struct phase {
 	unsigned int index;
 };
 
-struct page {
-	uint64_t pfn; /* + 1: 0 marks a free slot */
+struct line {
+	uint64_t key; /* line number + 1: 0 marks a free slot */
 	uint64_t bytes;
 };
 
@@ -118,8 +118,8 @@ static struct {
 	enum run_state phase;
 	uint64_t insns, stored, stored_io, stop_pc;
 	uint64_t outside_stored; /* by instructions outside the symbol table */
-	struct page *pages;
-	unsigned int nr_pages;
+	struct line *lines;
+	unsigned int nr_lines;
 	struct phase phases[MAX_PHASES];
 	unsigned int nr_phases;
 	struct phase *cur; /* the phase started last */
@@ -144,20 +144,20 @@ static struct sym *sym_of(uint64_t pc)
 	return &st.syms[lo];
 }
 
-static void add_page(uint64_t phys, uint64_t bytes)
+static void add_line(uint64_t phys, uint64_t bytes)
 {
-	uint64_t key = (phys >> PAGE_SHIFT) + 1;
-	uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 40) & (PAGE_SLOTS - 1);
+	uint64_t key = (phys >> LINE_SHIFT) + 1;
+	uint32_t h = (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 40) & (LINE_SLOTS - 1);
 
-	while (st.pages[h].pfn && st.pages[h].pfn != key)
-		h = (h + 1) & (PAGE_SLOTS - 1);
-	if (!st.pages[h].pfn) {
-		if (st.nr_pages + 1 >= PAGE_SLOTS / 2)
-			return; /* counted in the total, not per page */
-		st.pages[h].pfn = key;
-		st.nr_pages++;
+	while (st.lines[h].key && st.lines[h].key != key)
+		h = (h + 1) & (LINE_SLOTS - 1);
+	if (!st.lines[h].key) {
+		if (st.nr_lines + 1 >= LINE_SLOTS / 2)
+			return; /* counted in the total, not per line */
+		st.lines[h].key = key;
+		st.nr_lines++;
 	}
-	st.pages[h].bytes += bytes;
+	st.lines[h].bytes += bytes;
 }
 
 static struct edge *edge_of(const struct sym *fn)
@@ -178,11 +178,11 @@ static struct edge *edge_of(const struct sym *fn)
 	return NULL;
 }
 
-static int page_cmp(const void *a, const void *b)
+static int line_cmp(const void *a, const void *b)
 {
-	const struct page *x = a, *y = b;
+	const struct line *x = a, *y = b;
 
-	return (x->pfn > y->pfn) - (x->pfn < y->pfn);
+	return (x->key > y->key) - (x->key < y->key);
 }
 
 /*
@@ -192,7 +192,7 @@ static int page_cmp(const void *a, const void *b)
  *   fn NAME INSNS STORED        every function that ran or stored
  *   infn PHASE NAME INSNS       the same, split by phase
  *   call NAME CALLER INSNS STORED  the same, split by the function that entered it
- *   page 0xPHYS BYTES           bytes stored per 4 KiB page (io excluded)
+ *   line 0xPHYS BYTES           bytes stored per 64-byte line (io excluded)
  */
 static void report(void)
 {
@@ -230,11 +230,11 @@ static void report(void)
 				st.edges[i].fn->name,
 				st.edges[i].caller ? st.edges[i].caller->name : "-",
 				st.edges[i].insns, st.edges[i].stored);
-	qsort(st.pages, PAGE_SLOTS, sizeof(*st.pages), page_cmp);
-	for (unsigned int i = 0; i < PAGE_SLOTS; i++)
-		if (st.pages[i].pfn)
-			fprintf(f, "page 0x%" PRIx64 " %" PRIu64 "\n",
-				(st.pages[i].pfn - 1) << PAGE_SHIFT, st.pages[i].bytes);
+	qsort(st.lines, LINE_SLOTS, sizeof(*st.lines), line_cmp);
+	for (unsigned int i = 0; i < LINE_SLOTS; i++)
+		if (st.lines[i].key)
+			fprintf(f, "line 0x%" PRIx64 " %" PRIu64 "\n",
+				(st.lines[i].key - 1) << LINE_SHIFT, st.lines[i].bytes);
 	fclose(f);
 }
 
@@ -302,7 +302,7 @@ static void on_store(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vad
 			e->stored += bytes;
 	} else
 		st.outside_stored += bytes;
-	add_page(hw ? qemu_plugin_hwaddr_phys_addr(hw) : vaddr, bytes);
+	add_line(hw ? qemu_plugin_hwaddr_phys_addr(hw) : vaddr, bytes);
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -431,8 +431,8 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_inf
 		st.entry = st.img_lo;
 	if (st.nr_phases == MAX_PHASES || find_phases())
 		return -1;
-	st.pages = calloc(PAGE_SLOTS, sizeof(*st.pages));
-	if (!st.pages)
+	st.lines = calloc(LINE_SLOTS, sizeof(*st.lines));
+	if (!st.lines)
 		return -1;
 	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
 	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
