@@ -85,13 +85,13 @@ static int deliver(struct sink *s)
 	int err = 0;
 
 	s->n = 0;
-	for (unsigned int k = 0; k < n; k++)
+	/* blocks counts what the caller was given, up to a run it refused. */
+	for (unsigned int k = 0; !err && k < n; k++) {
 		w->blocks += s->buf[k].size >> s->shift;
-	if (w->runs)
-		return n ? w->runs(w->arg, s->buf, n, s->order) : 0;
-	for (unsigned int k = 0; !err && w->block && k < n; k++)
-		err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
-	return err;
+		if (!w->runs && w->block)
+			err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
+	}
+	return w->runs && n ? w->runs(w->arg, s->buf, n, s->order) : err;
 }
 
 /* The checks of a run in a bitmap not known to be in RAM: see extent_in_ram(). */

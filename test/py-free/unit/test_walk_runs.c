@@ -163,6 +163,8 @@ static int on_block(void *arg, u64 phys, u64 size, unsigned int order)
 
 	if (order != o->order)
 		fail_msg("run of order %u in a map of order %u", order, o->order);
+	if (++o->calls == o->fail_at)
+		return -KHO_E_NOSPC;
 	append(o, phys, size);
 	return 0;
 }
@@ -316,6 +318,22 @@ static void test_runs_error_stops_the_walk(void **state)
 	free_out(o);
 }
 
+/* blocks counts the runs block() was given, the refused one included. */
+static void test_block_error_stops_the_count(void **state)
+{
+	struct walk_fx *f = *state;
+	struct out *o = new_out(0);
+	u64 blocks;
+
+	memset(bitmap(f, 0), 0x55, PAGE);
+	make_chunk(f);
+	o->fail_at = 2;
+	assert_int_equal(walk(f, o, ~0u, &blocks), -KHO_E_NOSPC);
+	assert_int_equal(o->calls, 2);
+	assert_int_equal(blocks, 2);
+	free_out(o);
+}
+
 /*
  * Bitmap 0 describes memory only partly in RAM: its runs are checked one by one,
  * and those before the first run outside RAM still reach the caller.
@@ -361,6 +379,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fixed_shapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runs_error_stops_the_walk, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_block_error_stops_the_count, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_checked_runs_before_a_bad_one, setup,
 						teardown),
