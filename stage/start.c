@@ -38,6 +38,49 @@ static int add_region(struct regions *rs, u64 base, u64 end, enum arch_mem_attr 
 	return end > base ? push_region(rs, &r) : 0;
 }
 
+/*
+ * /memory of the DT, walked once: the stage never edits the DT it was given, and
+ * a walk costs as much as building the page tables (650 k instructions on QEMU's
+ * virt DT). More banks than recorded: walked each time.
+ */
+#define STAGE_MAX_BANKS 16
+
+static struct {
+	const void *dt;
+	int err; /* of the walk */
+	unsigned int n;
+	u64 base[STAGE_MAX_BANKS], size[STAGE_MAX_BANKS];
+} banks_seen;
+
+static int record_bank(void *arg, u64 base, u64 size)
+{
+	(void)arg;
+	if (banks_seen.n == STAGE_MAX_BANKS)
+		return -KHO_E_NOSPC;
+	banks_seen.base[banks_seen.n] = base;
+	banks_seen.size[banks_seen.n++] = size;
+	return 0;
+}
+
+static int for_each_bank(const void *dt, int (*fn)(void *arg, u64 base, u64 size),
+			 void *arg)
+{
+	int err = 0;
+
+	if (banks_seen.dt != dt) {
+		banks_seen.n = 0;
+		banks_seen.err = kho_dt_for_each_memory(dt, record_bank, NULL);
+		if (banks_seen.err == -KHO_E_NOSPC)
+			return kho_dt_for_each_memory(dt, fn, arg);
+		banks_seen.dt = dt;
+	}
+	if (banks_seen.err)
+		return banks_seen.err;
+	for (unsigned int i = 0; !err && i < banks_seen.n; i++)
+		err = fn(arg, banks_seen.base[i], banks_seen.size[i]);
+	return err < 0 ? err : 0;
+}
+
 /* RAM banks, rounded inwards: only whole pages of RAM are mapped cacheable. */
 static int add_ram(void *arg, u64 base, u64 size)
 {
@@ -54,7 +97,7 @@ int stage_mmu_map(const void *dt, const struct arch_region *extra, unsigned int 
 	u64 base[STAGE_MAX_DEVICES], size[STAGE_MAX_DEVICES];
 	struct regions rs = { .n = 0 };
 	unsigned int nd = board_device_regions(base, size, STAGE_MAX_DEVICES);
-	int err = kho_dt_for_each_memory(dt, add_ram, &rs);
+	int err = for_each_bank(dt, add_ram, &rs);
 
 	if (!err)
 		err = add_region(&rs, stage_image_start(), stage_image_end(),
@@ -122,7 +165,7 @@ static void test_hooks(const void *dt)
 	}
 	if (!stage_bootarg_u64(dt, "khofw.jump", &v)) {
 		probe.addr = v;
-		if (kho_dt_for_each_memory(dt, in_ram, &probe) || !probe.found)
+		if (for_each_bank(dt, in_ram, &probe) || !probe.found)
 			stage_panic("khofw.jump=0x%llx is not in RAM",
 				    (unsigned long long)v);
 		stage_log("khofw: khofw.jump: entering 0x%llx at EL%u, x0 = dt %p",
@@ -158,7 +201,7 @@ void stage_start(u64 x0)
 		stage_panic("no usable device tree (x0 0x%llx, found %p): %s",
 			    (unsigned long long)x0, dt, kho_strerror(err));
 	stage_log("khofw: dt %p, %u bytes", dt, (unsigned int)fdt_totalsize(dt));
-	err = kho_dt_for_each_memory(dt, log_bank, &banks);
+	err = for_each_bank(dt, log_bank, &banks);
 	if (err || !banks)
 		stage_panic("no RAM in /memory: %s",
 			    kho_strerror(err ? err : -KHO_E_NOT_FOUND));
