@@ -205,6 +205,9 @@ report() {
 					split(l[i], x, " ")
 					printf "       from %-27s %10d %10d\n", x[3], x[1], x[2] } }'
 		done
+	printf '   heaviest with all they call (instructions; not the steps above):\n'
+	awk '$1 == "fn" && NF >= 5 { print $5, $2 }' "$w/$name.report" | sort -k1,1nr |
+		awk -v t="$insns" '$1 < t / 2 { printf "     %-32s %10d\n", $2, $1 }' | head -n 16
 	printf '   bytes stored: %d to memory, %d to devices (console)\n' \
 		"$(val "$name" stored)" "$(val "$name" stored-io)"
 	destinations "$name" | awk -F '\t' '{ printf "     %-32s %10d\n", $1, $2 }'

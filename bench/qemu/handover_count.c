@@ -75,6 +75,7 @@ PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_inf
 #define LINE_SHIFT 6
 #define LINE_SLOTS (1u << 20) /* lines written in the window: far fewer */
 #define EDGE_SLOTS (1u << 14)
+#define STACK_MAX 256
 
 struct sym {
 	uint64_t addr;
@@ -82,12 +83,14 @@ struct sym {
 	uint64_t insns, stored;
 	struct sym *caller; /* the function that last entered this one */
 	uint64_t by_phase[MAX_PHASES];
+	uint64_t incl;	/* instructions while it was on the call stack */
+	uint64_t stamp; /* the instruction that last counted in incl */
 };
 
 /* Instructions and stores of a function, by the caller that entered it. */
 struct edge {
 	const struct sym *fn, *caller; /* fn NULL: a free slot */
-	uint64_t insns, stored;
+	uint64_t insns, stored, calls;
 };
 
 /* One translated instruction; translations are few, so never freed. */
@@ -124,7 +127,9 @@ static struct {
 	unsigned int nr_phases;
 	struct phase *cur; /* the phase started last */
 	struct edge edges[EDGE_SLOTS];
-	struct sym *prev; /* the function of the instruction executed last */
+	struct sym *prev;	      /* the function of the instruction executed last */
+	struct sym *stack[STACK_MAX]; /* the call stack, as seen from the PCs */
+	unsigned int depth;
 } st;
 
 static struct sym *sym_of(uint64_t pc)
@@ -178,6 +183,37 @@ static struct edge *edge_of(const struct sym *fn)
 	return NULL;
 }
 
+/*
+ * The call stack from the PCs alone: a function's first instruction reached
+ * from another one is a call (a tail call too); reaching the middle of a
+ * function on the stack is a return to it. Every function on the stack counts
+ * the instruction once (recursion included).
+ */
+static void track_stack(struct sym *fn, uint64_t pc)
+{
+	if (st.depth && st.stack[st.depth - 1] == fn) {
+		/* still in it */
+	} else if (pc == fn->addr && st.depth < STACK_MAX) {
+		st.stack[st.depth++] = fn;
+	} else {
+		unsigned int d = st.depth;
+
+		while (d && st.stack[d - 1] != fn)
+			d--;
+		if (d) {
+			st.depth = d;
+		} else {
+			st.stack[0] = fn;
+			st.depth = 1;
+		}
+	}
+	for (unsigned int i = 0; i < st.depth; i++)
+		if (st.stack[i]->stamp != st.insns) {
+			st.stack[i]->stamp = st.insns;
+			st.stack[i]->incl++;
+		}
+}
+
 static int line_cmp(const void *a, const void *b)
 {
 	const struct line *x = a, *y = b;
@@ -189,9 +225,11 @@ static int line_cmp(const void *a, const void *b)
  * The report: "key value" lines.
  *   complete 0|1 / insns N / stop 0xPC / stored N / stored-io N
  *   phase NAME INSNS            in the order given, "entry" first
- *   fn NAME INSNS STORED        every function that ran or stored
+ *   fn NAME INSNS STORED INCL   every function that ran or stored; INCL counts
+ *                               the functions it called too
  *   infn PHASE NAME INSNS       the same, split by phase
- *   call NAME CALLER INSNS STORED  the same, split by the function that entered it
+ *   call NAME CALLER INSNS STORED CALLS  the same, split by the function that
+ *                               entered it, and how many times it did
  *   line 0xPHYS BYTES           bytes stored per 64-byte line (io excluded)
  */
 static void report(void)
@@ -217,8 +255,9 @@ static void report(void)
 			st.phases[i].insns);
 	for (unsigned int i = 0; i < st.nr_syms; i++)
 		if (st.syms[i].insns || st.syms[i].stored)
-			fprintf(f, "fn %s %" PRIu64 " %" PRIu64 "\n", st.syms[i].name,
-				st.syms[i].insns, st.syms[i].stored);
+			fprintf(f, "fn %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+				st.syms[i].name, st.syms[i].insns, st.syms[i].stored,
+				st.syms[i].incl);
 	for (unsigned int i = 0; i < st.nr_syms; i++)
 		for (unsigned int k = 0; k < st.nr_phases; k++)
 			if (st.syms[i].by_phase[k])
@@ -226,10 +265,10 @@ static void report(void)
 					st.syms[i].name, st.syms[i].by_phase[k]);
 	for (unsigned int i = 0; i < EDGE_SLOTS; i++)
 		if (st.edges[i].fn)
-			fprintf(f, "call %s %s %" PRIu64 " %" PRIu64 "\n",
+			fprintf(f, "call %s %s %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
 				st.edges[i].fn->name,
 				st.edges[i].caller ? st.edges[i].caller->name : "-",
-				st.edges[i].insns, st.edges[i].stored);
+				st.edges[i].insns, st.edges[i].stored, st.edges[i].calls);
 	qsort(st.lines, LINE_SLOTS, sizeof(*st.lines), line_cmp);
 	for (unsigned int i = 0; i < LINE_SLOTS; i++)
 		if (st.lines[i].key)
@@ -266,13 +305,18 @@ static void on_exec(unsigned int vcpu, void *udata)
 		struct edge *e;
 
 		/* A function's first instruction reached from another: a call. */
-		if (in->pc == in->fn->addr && in->fn != st.prev)
+		int entered = in->pc == in->fn->addr && in->fn != st.prev;
+
+		if (entered)
 			in->fn->caller = st.prev;
 		in->fn->insns++;
 		in->fn->by_phase[st.cur->index]++;
+		track_stack(in->fn, in->pc);
 		e = edge_of(in->fn);
-		if (e)
+		if (e) {
 			e->insns++;
+			e->calls += (uint64_t)entered;
+		}
 	}
 	st.prev = in->fn;
 	st.cur->insns++;
