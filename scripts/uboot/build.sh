@@ -40,7 +40,9 @@ frag=$top/u-boot/configs/$defconfig.kho
 mk() { make -C "$tree" CROSS_COMPILE="$cross" "$@"; }
 mk -s "$defconfig" >&2
 cat "$frag" >>"$tree/.config"
-mk -s olddefconfig >&2
+# Kconfig notes each symbol the fragment sets again; that is the point of it.
+mk -s olddefconfig 2>"$tree/kconfig.log" || { cat "$tree/kconfig.log" >&2; exit 1; }
+grep -v "warning: override: reassigning to symbol" "$tree/kconfig.log" >&2 || true
 # Every line of the fragment must have survived Kconfig's dependencies.
 grep '^CONFIG_' "$frag" | while read -r line; do
 	grep -qxF "$line" "$tree/.config" ||
