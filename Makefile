@@ -3,6 +3,7 @@
 #                khotool, test bed, the AArch64 and AArch32 stages)
 #   make qemu    boot Linux through the khofw stage in QEMU
 #   make size    libkho footprint on AArch64 and Thumb-2, and the AArch32 stage
+#   make uboot   U-Boot 2025.01 (Debian's) with the kho command and boot hooks
 #   make deps    install the Debian packages the build needs
 # See README.md.
 
@@ -23,6 +24,7 @@ include mk/testbed.mk
 include mk/stage.mk
 include mk/unit32.mk
 include mk/bench.mk
+include mk/uboot.mk
 include mk/benchqemu.mk
 
 TESTBED_CHECK := testbed-check
@@ -30,14 +32,14 @@ TESTBED_CHECK := testbed-check
 testbed-check: $(BUILD)/host/khotool
 
 check: format-check unit-check unit-asan-check unit32-check hostile-check fuzz-check tool-check size \
-	$(TESTBED_CHECK) stage-smoke-check stage-e2e-check stage-arm-check
+	$(TESTBED_CHECK) stage-smoke-check stage-e2e-check stage-arm-check uboot-check
 	@echo "make check: all passed"
 
 qemu: stage $(BUILD)/host/mkpayload initramfs
 	scripts/qemu.sh
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 clean:
 	rm -rf $(BUILD)

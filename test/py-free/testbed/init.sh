@@ -5,9 +5,10 @@
 #                     memfd with test patterns, then kexec into stage 2
 #   khotest.stage=2   verify both byte for byte after the handover, print
 #                     PASS:/FAIL: lines and kernel 2's memblock reservations
-#   khotest.next=linux|chain|park   what stage 1 kexecs: this kernel again
+#   khotest.next=linux|chain|park|uboot   what stage 1 kexecs: this kernel again
 #                     (default), the park stub with this kernel chained behind
-#                     it, or the park stub alone
+#                     it, the park stub alone, or U-Boot (/khot/u-boot.bin, with
+#                     /khot/uboot.img, its boot script first, as the initrd)
 #   khotest.dump=1    print the KHO debugfs blobs (gzip+base64) between markers
 #   khotest.khotool=1 check khotool on the live system: --live-out in stage 1,
 #                     --live in stage 2 (khotool-live.sh guest)
@@ -165,6 +166,7 @@ stage1() {
 	chain) khot-kexec -d -e -s /khot/park.bin -i /khot/initrd.cpio.gz -c "$cmdline" /khot/Image ;;
 	park) khot-kexec -d -e -i /khot/initrd.cpio.gz -c "$cmdline" /khot/park.bin ;;
 	khofw) kexec_khofw "$cmdline reserve_mem=1M:4K:khofw_log" ;;
+	uboot) khot-kexec -d -e -i /khot/uboot.img -c "$cmdline" /khot/u-boot.bin ;;
 	*) fail "unknown khotest.next=$next"; return ;;
 	esac
 	fail "kexec into $next returned"
