@@ -300,10 +300,12 @@ void boot_for_each_written(const struct boot_state *st,
 	 */
 	for (unsigned int i = 0; i < st->nr_fw; i++) {
 		const struct boot_fw_buf *b = &st->fw[i];
+		int clean_here =
+			own ? !b->adopted
+			    : kho_rmap_covered(&st->rm, b->phys, b->phys + b->size,
+					       KHO_KIND_FIRMWARE);
 
-		if (b->seed && (own ? !b->adopted
-				    : kho_rmap_covered(&st->rm, b->phys, b->phys + b->size,
-						       KHO_KIND_FIRMWARE)))
+		if (b->seed && clean_here)
 			fn(arg, b->phys, b->size);
 	}
 }

@@ -46,10 +46,10 @@ struct rp {
 	struct bootsim bs;
 	struct cm cm;
 	struct fake_arch fa;
-	int up;	       /* the model runs */
-	int skip_fdt;  /* bug: the clean loop leaves out the KHO FDT page */
-	int late;      /* bug: the DTB is edited after the clean */
-	int evict_all; /* every line evicted at every step */
+	int up;		      /* the model runs */
+	int skip_fdt;	      /* bug: the clean loop leaves out the KHO FDT page */
+	int late;	      /* bug: the DTB is edited after the clean */
+	int evict_all;	      /* every line evicted at every step */
 	unsigned int nr_bufs; /* of bufs[] on the board; 0: all */
 };
 
