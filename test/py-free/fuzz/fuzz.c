@@ -266,6 +266,25 @@ static void check_seen(const struct kho_rmap *rm, u8 flags)
 	}
 }
 
+int fz_runs(void *arg, const struct kho_run *r, unsigned int n, unsigned int order)
+{
+	struct fz_blocks *b = arg;
+	int err = 0;
+
+	if (!n || n > b->run_cap)
+		fz_fail("batch of %u runs, room for %u", n, b->run_cap);
+	for (unsigned int k = 0; k < n; k++) {
+		if (k && r[k - 1].phys + r[k - 1].size >= r[k].phys)
+			fz_fail("runs %u and %u of a batch touch or go back", k - 1, k);
+		/* The walk counts a whole batch as given, the refused runs too. */
+		if (err)
+			b->blocks += r[k].size >> (b->page_shift + order);
+		else
+			err = fz_block(b, r[k].phys, r[k].size, order);
+	}
+	return err;
+}
+
 void fz_walk(const u8 *data, size_t size, int radix,
 	     int (*fn)(struct kho_walk *w, u64 head, u8 flags), const char *what)
 {
@@ -273,6 +292,7 @@ void fz_walk(const u8 *data, size_t size, int radix,
 	struct kho_rmap rm;
 	struct fz_blocks b = { .mem = &mem, .radix = radix };
 	struct kho_walk w = { .mem = &mem, .block = fz_block, .arg = &b };
+	struct kho_run run_buf[40];
 	const u8 *ram;
 	size_t ram_len;
 	u8 flags;
@@ -290,6 +310,14 @@ void fz_walk(const u8 *data, size_t size, int radix,
 	b.page_shift = w.page_shift = radix ? fz_page_shift(data[2]) : 12;
 	b.max_order = w.max_order = data[1] % 64;
 	b.stop_after = flags & FZ_F_STOP ? (u64)data[3] + 1 : 0;
+	if (flags & FZ_F_RUNS) {
+		/* 1-40 runs a batch (below and above a word's worth), or the walk's 64.
+		 */
+		w.runs = fz_runs;
+		w.run_cap = data[4] % 41;
+		w.run_buf = w.run_cap ? run_buf : NULL;
+		b.run_cap = w.run_cap ? w.run_cap : 64;
+	}
 	if (flags & FZ_F_SEEN) {
 		fz_rmap_init(&rm, WALK_RANGES);
 		if (flags & FZ_F_FENCE) {

@@ -12,6 +12,7 @@
 #define KHO_FUZZ_H
 
 #include <kho/abi.h>
+#include <kho/map.h>
 #include <kho/mem.h>
 #include <kho/rmap.h>
 #include <stddef.h>
@@ -42,8 +43,8 @@
 
 /*
  * walk input: [0] flags, [1] max order, [2] page size selector (radix),
- * [3] blocks before the callback fails (FZ_F_STOP), [8..15] head or root (LE),
- * then RAM from FZ_RAM_BASE.
+ * [3] blocks before the callback fails (FZ_F_STOP), [4] batch size (FZ_F_RUNS;
+ * 0: the walk's own array), [8..15] head or root (LE), then RAM from FZ_RAM_BASE.
  */
 #define FZ_WALK_HDR 16
 #define FZ_F_BIG 0x01	/* 1 GiB low bank; implies FZ_F_SEEN */
@@ -51,6 +52,7 @@
 #define FZ_F_FENCE 0x04 /* ...that already holds firmware and a meta page */
 #define FZ_F_STOP 0x08	/* the block callback fails after [3] blocks */
 #define FZ_F_4K 0x10	/* v1: 4 KiB bitmaps, else 512 bytes */
+#define FZ_F_RUNS 0x20	/* runs handed over in batches (kho_walk.runs), not one by one */
 
 /* /reserved-memory input: the OS DT alone. */
 
@@ -116,13 +118,16 @@ struct fz_blocks {
 	const struct kho_rmap *rm; /* optional: runs must be preserved there */
 	unsigned int page_shift;
 	unsigned int max_order;
-	int radix;	/* keys must round-trip */
-	u64 stop_after; /* fail with FZ_STOP after this many runs (0: never) */
+	int radix;	      /* keys must round-trip */
+	u64 stop_after;	      /* fail with FZ_STOP after this many runs (0: never) */
+	unsigned int run_cap; /* FZ_F_RUNS: the most runs a batch may hold */
 	u64 runs, blocks, bytes;
 	int stopped;
 };
 #define FZ_STOP (-KHO_E_NOT_FOUND) /* no walk returns this by itself */
 int fz_block(void *arg, u64 phys, u64 size, unsigned int order);
+/* The same checks for a batch, which must also hold runs that go up and never touch. */
+int fz_runs(void *arg, const struct kho_run *r, unsigned int n, unsigned int order);
 
 struct kho_walk;
 /*
