@@ -36,12 +36,14 @@ struct kho_walk {
 	int (*block)(void *arg, u64 phys, u64 size, unsigned int order);
 	/*
 	 * Optional, replaces block: runs are written to run_buf[0..run_cap) (or, if
-	 * run_buf is NULL or run_cap 0, to a small array of the walk's own) and handed
-	 * over n > 0 at a time, all of blocks of 2^order pages: when the array is
-	 * full, and when a bitmap ends, before the walk reads another map page. Runs
-	 * come in the order block() would see them, and the runs of one bitmap are
-	 * maximal: of one call, only the first may touch a run of an earlier call.
-	 * A negative return stops the walk with that error.
+	 * run_buf is NULL or run_cap 0, to 64 runs on the walk's stack, 1 KiB) and
+	 * handed over n > 0 at a time, all of blocks of 2^order pages: when the array
+	 * is full, and when a bitmap ends, before the walk reads another map page.
+	 * Runs come in the order block() would see them, and the runs of one bitmap
+	 * are maximal: of one call, only the first may touch a run of an earlier
+	 * call. A negative return stops the walk with that error; blocks then counts
+	 * that call's runs too. Room for 32 runs or more lets the walk take a whole
+	 * word's runs at once.
 	 */
 	int (*runs)(void *arg, const struct kho_run *r, unsigned int n,
 		    unsigned int order);
