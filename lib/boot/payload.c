@@ -28,11 +28,16 @@ u32 boot_crc32(u32 crc, const void *buf, u64 len)
 	crc = ~crc;
 	for (; len && ((uintptr_t)p & 3); len--)
 		crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
-	p = __builtin_assume_aligned(p, 4); /* one 32-bit load a step */
-	for (; len >= 4; len -= 4, p += 4) {
-		crc ^= (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-		crc = t[3][crc & 0xff] ^ t[2][(crc >> 8) & 0xff] ^
-		      t[1][(crc >> 16) & 0xff] ^ t[0][crc >> 24];
+	if (len >= 4) {
+		const u8 *q = __builtin_assume_aligned(p, 4); /* one load a step */
+
+		for (; len >= 4; len -= 4, q += 4) {
+			crc ^= (u32)q[0] | (u32)q[1] << 8 | (u32)q[2] << 16 |
+			       (u32)q[3] << 24;
+			crc = t[3][crc & 0xff] ^ t[2][(crc >> 8) & 0xff] ^
+			      t[1][(crc >> 16) & 0xff] ^ t[0][crc >> 24];
+		}
+		p = q;
 	}
 	while (len--)
 		crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
