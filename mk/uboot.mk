@@ -19,8 +19,10 @@ UB_DIRS := $(BUILD)/uboot
 # change while they run.
 uboot: $(DEPS_STAMP)
 	@mkdir -p $(UB_DIRS)
-	@scripts/uboot/build.sh qemu_arm64_defconfig aarch64-linux-gnu- >$(UB_DIRS)/arm64.dir
-	@scripts/uboot/build.sh qemu_arm_defconfig arm-none-eabi- >$(UB_DIRS)/arm.dir
+	@d=$$(scripts/uboot/build.sh qemu_arm64_defconfig aarch64-linux-gnu-) && \
+		echo "$$d" >$(UB_DIRS)/arm64.dir.tmp && mv $(UB_DIRS)/arm64.dir.tmp $(UB_DIRS)/arm64.dir
+	@d=$$(scripts/uboot/build.sh qemu_arm_defconfig arm-none-eabi-) && \
+		echo "$$d" >$(UB_DIRS)/arm.dir.tmp && mv $(UB_DIRS)/arm.dir.tmp $(UB_DIRS)/arm.dir
 
 $(BUILD)/host/ub-pattern: test/py-free/uboot/ub-pattern.c include/boot/pattern.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -22,11 +22,16 @@ ours=$(cd "$top" && find u-boot lib/kho lib/boot include/kho include/boot includ
 hash=$(cd "$top" && cat $ours | sha256sum | cut -c1-12)
 out=$cache/u-boot/$ver-$defconfig-$hash
 if [ -f "$out/u-boot.bin" ]; then echo "$out"; exit 0; fi
+# One build per key at a time; a second caller waits and takes the result.
+mkdir -p "$cache/u-boot"
+exec 9>"$out.lock"
+flock 9
+if [ -f "$out/u-boot.bin" ]; then echo "$out"; exit 0; fi
 
 tree=$out.tree
 echo "u-boot: building $defconfig ($ver, ours $hash) in $tree" >&2
 start=$(date +%s)
-rm -rf "$tree" && mkdir -p "$(dirname "$tree")"
+rm -rf "$tree"
 cp -a "$src" "$tree"
 (cd "$tree" && patch -s -p1 --no-backup-if-mismatch <"$top/u-boot/kho-hooks.patch")
 cp -R "$top/u-boot/files/." "$tree/"
