@@ -4,7 +4,8 @@
 # patterns) kexecs into U-Boot (u-boot.bin has an arm64 Image header), with
 # U-Boot's boot script as the kexec initrd. U-Boot takes the DT from x0,
 # relocates into scratch, protects the hand-over, preserves a buffer of its
-# own, and boots kernel 2 (from its initrd) with the hand-over forwarded.
+# own, refuses a booti that would land on the hand-over, and boots kernel 2
+# (from its initrd) with the hand-over forwarded.
 # Kernel 2 checks everything byte for byte (PASS lines from /init).
 set -eu
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -23,9 +24,25 @@ KERNEL=0x68000000 BUF=0x50000000
 ksize=$(stat -c %s "$image") rsize=$(stat -c %s "$initrd")
 KOFF=0x10000
 ROFF=$(ub_hex "($KOFF + $ksize + 0xffff) & ~0xffff")
+# Before the real boot, a kernel that would land on kernel 1's KHO FDT: an
+# Image header without the "anywhere" flag is moved to RAM base + text_offset,
+# so text_offset puts [dest, dest + 4 MiB) over that page. booti must refuse
+# before writing anything (kernel 2 then finds everything intact).
+HDR=0x6f000000
 ub_script "$out/forward.scr" <<SCR
 kho info
 kho list
+fdt addr \${fdtcontroladdr}
+fdt get value kfdt /chosen linux,kho-fdt 1
+setexpr toff \${kfdt} / 0x200000
+setexpr toff \${toff} * 0x200000
+setexpr toff \${toff} - 0x40000000
+mw.l $HDR 0 0x10
+mw.l $(ub_hex "$HDR + 8") \${toff}
+mw.l $(ub_hex "$HDR + 16") 0x400000
+mw.l $(ub_hex "$HDR + 24") 0x2
+mw.l $(ub_hex "$HDR + 56") 0x644d5241
+if booti $HDR - \${fdtcontroladdr}; then echo "FAIL: booti went on"; else echo "PASS: booti refused a kernel over the KHO FDT of kernel 1"; fi
 kho preserve $BUF 0x10000 ubootlog
 setexpr kimage \${prevbl_initrd_start_addr} + $KOFF
 setexpr rdaddr \${prevbl_initrd_start_addr} + $ROFF
@@ -60,6 +77,10 @@ grep "^kho: \|^incoming: \|^preserve: " "$log" | tr -d '\r' | sed 's/^/         
 check "U-Boot took the incoming v4 hand-over" grep -q "^incoming:  kho-v4" "$log"
 check "U-Boot relocated into kernel 1's scratch" \
 	grep -q "^0x[0-9a-f]*-0x[0-9a-f]* firmware  u-boot" "$log"
+kfdt=$(tr -d '\r' <"$log" | sed -n 's/^incoming:  kho-v4, KHO FDT \(0x[0-9a-f]*\),.*/\1/p')
+dest=$(ub_hex "${kfdt:-0} & ~0x1fffff")
+check "booti refused a kernel at $dest over kernel 1's hand-over" \
+	grep -q "^kho: kernel at $dest-$(ub_hex "$dest + 0x400000") would overwrite \(preserved\|map\|meta\) memory" "$log"
 check "U-Boot forwarded it" grep -q "^kho: hand-over forwarded for the next kernel" "$log"
 check "kernel 2 logged 'KHO: found kexec handover data'" \
 	test "$(grep -c "KHO: found kexec handover data" "$log")" -eq 1
