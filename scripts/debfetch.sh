@@ -13,31 +13,15 @@ D=$cache/apt-$suite
 out=$cache/debs
 # One package index per architecture: an update for one must not drop another's.
 L=$D/lists${arch:+-$arch}
-mkdir -p "$D/parts" "$L/partial" "$D/cache/archives/partial" "$out"
+mkdir -p "$out"
+. "$(dirname "$0")/lib/apt-iso.sh"
 
 hit=$(ls "$out/${pkg}_"*${arch:+_$arch}.deb 2>/dev/null | sort -V | tail -n 1 || true)
 if [ -n "$hit" ]; then echo "$hit"; exit 0; fi
 
-cat > "$D/parts/x.sources" <<SRC
-Types: deb
-URIs: http://deb.debian.org/debian
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-
-apt_iso() {
-	apt-get -q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$D/parts" \
-		-o Dir::State::Lists="$L" -o Dir::Cache="$D/cache" \
-		-o Dir::State::Status=/dev/null -o APT::Sandbox::User=root \
-		${arch:+-o APT::Architectures::=$arch} "$@"
-}
+apt_iso_init "$D" "$L" deb "$suite" "$arch"
 # Refresh the isolated index at most once a day.
-stamp=$L/.stamp
-if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]; then
-	apt_iso update >&2
-	touch "$stamp"
-fi
+apt_iso_update 1440
 cd "$out"
 apt_iso download "$pkg${arch:+:$arch}" >&2
 ls "$out/${pkg}_"*${arch:+_$arch}.deb | sort -V | tail -n 1

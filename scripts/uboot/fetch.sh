@@ -11,27 +11,11 @@ want=${UBOOT_DEB_VERSION:-2025.01}
 cache=${KHOFW_CACHE:-$HOME/.cache/khofw}
 D=$cache/apt-$suite-src
 L=$D/lists
-mkdir -p "$D/parts" "$L/partial" "$D/cache/archives/partial" "$cache/src"
+mkdir -p "$cache/src"
+. "$(dirname "$0")/../lib/apt-iso.sh"
 
-cat > "$D/parts/x.sources" <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: $suite
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-
-apt_iso() {
-	apt-get -q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$D/parts" \
-		-o Dir::State::Lists="$L" -o Dir::Cache="$D/cache" \
-		-o Dir::State::Status=/dev/null -o APT::Sandbox::User=root "$@"
-}
-
-stamp=$L/.stamp
-if [ ! -f "$stamp" ]; then
-	apt_iso update >&2
-	touch "$stamp"
-fi
+apt_iso_init "$D" "$L" deb-src "$suite"
+apt_iso_update
 
 # The Sources index names the pool directory and the files of each version.
 idx=$(ls "$L"/*_"$suite"_main_source_Sources* | head -n 1)
