@@ -143,6 +143,9 @@ struct __attribute__((packed)) kho_kexec_metadata {
 #define RESERVE_MEM_NAME_SIZE 16u /* names up to 15 characters */
 #define RESERVE_MEM_MAX_ENTRIES 8u
 
+/* dma-direct preserve RFC: the blob is an array of struct dma_alloc_ser. */
+#define DMA_ALLOC_KHO_BLOB "dma-alloc"
+
 /*
  * dma-direct preserve RFC: one entry per preserved allocation. The allocation
  * covers 1 << get_order(size) pages starting at page_phys, preserved as a

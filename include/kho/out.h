@@ -42,6 +42,7 @@ struct kho_out {
 	u64 memblock_phys; /* page holding the memblock sub-FDT, 0 until needed */
 	u64 dma_phys;	   /* page holding dma_alloc_ser entries */
 	unsigned int nr_dma;
+	unsigned int nr_dma_listed; /* the first entries, from kho_out_dma_listed() */
 	u64 scratch_phys;
 	u64 scratch_len;
 };
@@ -114,18 +115,32 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count);
  * RFC does: one block of order get_order(size), i.e. 1 << get_order(size) pages,
  * and one struct dma_alloc_ser entry in the "dma-alloc" blob (a preserved page).
  * phys must be aligned to the block. Errors: -KHO_E_INVAL (size 0),
- * -KHO_E_MISALIGNED, -KHO_E_NOSPC (over KHO_OUT_MAX_DMA), -KHO_E_ABI (v1),
+ * -KHO_E_MISALIGNED, -KHO_E_ORDER, -KHO_E_NOSPC (over KHO_OUT_MAX_DMA), -KHO_E_ABI (v1),
  * -KHO_E_OVERLAP (the block overlaps an earlier allocation's), preserve errors.
  * On error nothing of this allocation stays preserved.
  */
 int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int decrypted);
 
 /*
- * Undo the kho_out_dma_alloc() calls after the first keep, newest first: each
- * block is unpreserved with the order it was preserved with, its entry is
- * cleared, and blob-size shrinks; with keep 0 the dma-alloc blob page is
- * unpreserved and its node removed. Lets a caller make a set of allocations
- * all or nothing. Errors: -KHO_E_INVAL (keep over the count), unpreserve errors.
+ * List an allocation that is already preserved (an entry of a forwarded
+ * hand-over's dma-alloc blob) in this dma-alloc blob, as it is (all 32 bytes),
+ * without preserving its block again. Listed entries come first, before any
+ * kho_out_dma_alloc() one, so entry i of the incoming blob is entry i here.
+ * With an rm, the whole block (1 << get_order(size) pages) must be covered by
+ * preserved memory there. Errors: -KHO_E_INVAL (size 0, or after a
+ * kho_out_dma_alloc()), -KHO_E_MISALIGNED, -KHO_E_ORDER, -KHO_E_NOSPC, -KHO_E_ABI
+ * (v1), -KHO_E_OVERLAP, -KHO_E_PROTECTED (not preserved in rm), -KHO_E_NOMEM,
+ * -KHO_E_FDT. On error the blob is as it was.
+ */
+int kho_out_dma_listed(struct kho_out *out, const struct dma_alloc_ser *in);
+
+/*
+ * Undo the kho_out_dma_alloc() and kho_out_dma_listed() calls after the first
+ * keep, newest first: each allocated block is unpreserved with the order it was
+ * preserved with (a listed one stays preserved), its entry is cleared, and
+ * blob-size shrinks; with keep 0 the dma-alloc blob page is unpreserved and its
+ * node removed. Lets a caller make a set of allocations all or nothing.
+ * Errors: -KHO_E_INVAL (keep over the count), unpreserve errors.
  */
 int kho_out_dma_truncate(struct kho_out *out, unsigned int keep);
 

@@ -7,8 +7,6 @@
 #include <string.h>
 #include "walk.h"
 
-#define DMA_BLOB_NAME "dma-alloc"
-
 unsigned int kho_get_order(u64 size, unsigned int page_shift)
 {
 	unsigned int order = 0;
@@ -493,53 +491,82 @@ int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 
 		if (!e)
 			return err;
-		err = kho_out_unpreserve(out, e->page_phys,
-					 kho_get_order(e->size, out->page_shift));
+		/* A listed entry's block is someone else's: it stays preserved. */
+		if (out->nr_dma > out->nr_dma_listed)
+			err = kho_out_unpreserve(out, e->page_phys,
+						 kho_get_order(e->size, out->page_shift));
 		if (err)
 			return err;
 		memset(e, 0, sizeof(*e));
 		out->nr_dma--;
 	}
+	if (out->nr_dma_listed > out->nr_dma)
+		out->nr_dma_listed = out->nr_dma;
 	if (out->nr_dma)
-		return set_blob(out, DMA_BLOB_NAME, out->dma_phys,
+		return set_blob(out, DMA_ALLOC_KHO_BLOB, out->dma_phys,
 				out->nr_dma * sizeof(struct dma_alloc_ser));
 	if (!out->dma_phys)
 		return 0;
-	err = kho_out_remove_blob(out, DMA_BLOB_NAME);
+	err = kho_out_remove_blob(out, DMA_ALLOC_KHO_BLOB);
 	drop_blob(out, &out->dma_phys);
 	return err == -KHO_E_NOT_FOUND ? 0 : err;
+}
+
+/* What a new entry must satisfy before anything is done for it. */
+static int dma_args_ok(const struct kho_out *out, u64 phys, u64 size)
+{
+	if (!KHO_HAVE_OUT || kho_abi_is_v1(out->abi))
+		return -KHO_E_ABI;
+	if (!size)
+		return -KHO_E_INVAL;
+	if (out->nr_dma >= KHO_OUT_MAX_DMA ||
+	    (out->nr_dma + 1) * sizeof(struct dma_alloc_ser) > page_size(out))
+		return -KHO_E_NOSPC;
+	if (kho_get_order(size, out->page_shift) >
+	    kho_abi_max_order(out->abi, out->page_shift))
+		return -KHO_E_ORDER;
+	if (phys & (dma_extent(out, size) - 1))
+		return -KHO_E_MISALIGNED;
+	return dma_overlap(out, phys, size);
+}
+
+/*
+ * Entry nr_dma, in the blob page (made on first use), with blob-size grown to
+ * hold it; NULL and *err if that fails (a page made here is dropped again).
+ */
+static struct dma_alloc_ser *dma_append(struct kho_out *out, int *err)
+{
+	struct dma_alloc_ser *e = NULL;
+
+	*err = blob_slot(out, &out->dma_phys);
+	if (!*err)
+		e = kho_mem_ptr(out->mem, out->dma_phys + out->nr_dma * sizeof(*e),
+				sizeof(*e), err);
+	if (e)
+		*err = set_blob(out, DMA_ALLOC_KHO_BLOB, out->dma_phys,
+				(out->nr_dma + 1) * sizeof(*e));
+	if (!*err)
+		return e;
+	if (!out->nr_dma && out->dma_phys)
+		drop_blob(out, &out->dma_phys);
+	return NULL;
 }
 
 int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int decrypted)
 {
 	struct dma_alloc_ser *e;
 	unsigned int order;
-	int err;
+	int err = dma_args_ok(out, phys, size);
 
-	if (!KHO_HAVE_OUT || kho_abi_is_v1(out->abi))
-		return -KHO_E_ABI;
-	if (!size)
-		return -KHO_E_INVAL;
-	if (out->nr_dma >= KHO_OUT_MAX_DMA ||
-	    (out->nr_dma + 1) * sizeof(*e) > page_size(out))
-		return -KHO_E_NOSPC;
-	order = kho_get_order(size, out->page_shift);
-	err = dma_overlap(out, phys, size);
-	if (!err)
-		err = kho_out_preserve(out, phys, order);
 	if (err)
 		return err;
-	err = blob_slot(out, &out->dma_phys);
-	e = err ? NULL
-		: kho_mem_ptr(out->mem, out->dma_phys + out->nr_dma * sizeof(*e),
-			      sizeof(*e), &err);
-	if (e)
-		err = set_blob(out, DMA_BLOB_NAME, out->dma_phys,
-			       (out->nr_dma + 1) * sizeof(*e));
-	if (err) {
+	order = kho_get_order(size, out->page_shift);
+	err = kho_out_preserve(out, phys, order);
+	if (err)
+		return err;
+	e = dma_append(out, &err);
+	if (!e) {
 		kho_out_unpreserve(out, phys, order);
-		if (!out->nr_dma && out->dma_phys)
-			drop_blob(out, &out->dma_phys);
 		return err;
 	}
 	memset(e, 0, sizeof(*e));
@@ -548,6 +575,27 @@ int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int de
 	e->attrs = attrs;
 	e->force_decrypted = decrypted ? 1 : 0;
 	out->nr_dma++;
+	return 0;
+}
+
+int kho_out_dma_listed(struct kho_out *out, const struct dma_alloc_ser *in)
+{
+	struct dma_alloc_ser *e;
+	int err = dma_args_ok(out, in->page_phys, in->size);
+
+	if (!err && out->nr_dma > out->nr_dma_listed)
+		err = -KHO_E_INVAL;
+	if (!err && out->rm &&
+	    !kho_rmap_covered(out->rm, in->page_phys,
+			      in->page_phys + dma_extent(out, in->size),
+			      KHO_KIND_PRESERVED))
+		err = -KHO_E_PROTECTED;
+	e = err ? NULL : dma_append(out, &err);
+	if (!e)
+		return err;
+	memcpy(e, in, sizeof(*e));
+	out->nr_dma++;
+	out->nr_dma_listed++;
 	return 0;
 }
 
