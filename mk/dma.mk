@@ -11,6 +11,12 @@ $(BUILD)/host/test/test_dma: $(BUILD)/host/obj/$(UNIT_DIR)/test_dma.o $(BOOTSIM_
 	@mkdir -p $(@D)
 	$(CC_host) $(CFLAGS_host) -o $@ $^ -lcmocka
 
+# Forwarding: a previous hop's dma-alloc and khofw blobs merged with the new ones.
+$(BUILD)/host/test/test_dma_forward: $(BUILD)/host/obj/$(UNIT_DIR)/test_dma_forward.o \
+		$(BOOTSIM_OBJ) $(UNIT_SUPPORT_OBJS) $(HOST_LIBS)
+	@mkdir -p $(@D)
+	$(CC_host) $(CFLAGS_host) -o $@ $^ -lcmocka
+
 # No cacheable alias: the stage's regions through the real table builder.
 $(BUILD)/host/obj/$(UNIT_DIR)/test_dma_mmu.o: EXTRA_CFLAGS_host += -Iarch/arm64
 $(BUILD)/host/test/test_dma_mmu: $(BUILD)/host/obj/$(UNIT_DIR)/test_dma_mmu.o \

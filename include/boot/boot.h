@@ -38,7 +38,12 @@ struct boot_fw_buf {
 	u32 decrypted;	    /* DMA: khofw,dma-decrypted (force-decrypted memory) */
 	const char *device; /* DMA: DT path of the device */
 	u64 seed;	    /* khofw,pattern-seed: fill with the test pattern (0: no) */
-	u32 adopted; /* forwarding: an incoming reserve_mem region already holds it */
+	/*
+	 * Forwarding: an incoming reserve_mem region (log) or dma-alloc entry of
+	 * the same phys and size (DMA) already holds it, preserved.
+	 */
+	u32 adopted;
+	u32 dma_index; /* DMA: its entry in the dma-alloc blob, once listed */
 };
 
 struct boot_cfg {
@@ -92,9 +97,12 @@ int boot_protect_firmware(struct boot_state *st, u64 start, u64 end, const char 
  * pages, preserved blocks, sub-blobs) before anything is written. From then on
  * scratch is the incoming scratch, firmware buffers that collide with the
  * hand-over move to free memory (the log is adopted if a previous hop left it as
- * a reserve_mem region), and boot_handoff() forwards the incoming state with the
- * firmware's own added. Returns 0, -KHO_E_NO_HANDOVER (none: a cold boot), or
- * the error that rejects it (the caller applies its policy; the map then holds
+ * a reserve_mem region, a DMA buffer if an incoming dma-alloc entry has its phys
+ * and size), and boot_handoff() forwards the incoming state with the firmware's
+ * own added (dma-alloc entries and khofw records merged, docs/dma.md). Incoming
+ * dma-alloc and khofw blobs are checked here too. Returns 0, -KHO_E_NO_HANDOVER
+ * (none: a cold boot), or the error that rejects it (-KHO_E_BLOB for a malformed
+ * dma-alloc or khofw blob; the caller applies its policy; the map then holds
  * part of the hand-over and must not be used for a KHO boot).
  */
 int boot_take_handover(struct boot_state *st, const void *dt);

@@ -17,6 +17,9 @@
  *   over its whole preserved block, with no cacheable alias.
  * - A KHO-preserved buffer is never also no-map in the OS DT: the next kernel
  *   restores it through its linear map.
+ * - Forwarding, the incoming dma-alloc entries come first, unchanged, and the
+ *   incoming khofw records are carried over with them; a buffer an incoming
+ *   entry already holds is adopted, not preserved twice.
  */
 #ifndef BOOT_DMA_H
 #define BOOT_DMA_H
@@ -63,12 +66,13 @@ int boot_dma_nc_regions(const struct boot_state *st, struct arch_region *r,
 int boot_dma_check_no_map(const struct boot_state *st);
 
 /*
- * Preserve every DMA firmware buffer in st->out (kho_out_dma_alloc()) and list
- * them all in the khofw sub-blob, whose page comes from st->out's allocator.
+ * Preserve every DMA firmware buffer in st->out (kho_out_dma_alloc()) but the
+ * adopted ones and list them all in the khofw sub-blob, with the incoming records
+ * when forwarding, whose page comes from st->out's allocator.
  * All or nothing: on error the allocations made here are undone
  * (kho_out_dma_truncate()), the subtree page is unpreserved and its node
  * removed; the map and the reservation map hold what they held before.
- * Returns the number of allocations, or the errors of kho_out_dma_alloc(),
+ * Returns the number of allocations made, or the errors of kho_out_dma_alloc(),
  * -KHO_E_NOMEM, -KHO_E_FDT.
  */
 int boot_dma_preserve(struct boot_state *st);

@@ -3,11 +3,13 @@
  * Forwarding a previous kernel's hand-over (Linux -> stage -> Linux): take it in
  * as untrusted input, protect all of it, and build the next hand-over from it:
  * every incoming preserved block and sub-blob carried over, the reserve_mem
- * regions listed again with the firmware's own added, kexec-metadata kept, the
+ * regions listed again with the firmware's own added, the dma-alloc entries and
+ * khofw records likewise (lib/boot/dma.c), kexec-metadata kept, the
  * incoming scratch (and its array) handed on unchanged. New pages (KHO FDT, map,
  * blobs) come from memory that is neither scratch nor anything recorded.
  */
 #include <boot/boot.h>
+#include <boot/dma.h>
 #include "internal.h"
 #include <kho/dt.h>
 #include <kho/err.h>
@@ -20,6 +22,8 @@ int boot_take_handover(struct boot_state *st, const void *dt)
 
 	if (!err)
 		err = kho_in_protect(&st->in, &st->rm);
+	if (!err)
+		err = boot_dma_take_in(st);
 	if (err)
 		return err;
 	st->forward = 1;
@@ -126,13 +130,18 @@ static int copy_block(void *arg, u64 phys, u64 size, unsigned int order)
 	return 0;
 }
 
-/* Sub-blobs go on as they are, but those rebuilt here. */
+/*
+ * Sub-blobs go on as they are, but those rebuilt here: memblock and
+ * kexec-metadata, and dma-alloc and khofw, which get the firmware's own
+ * allocations added to the incoming ones (lib/boot/dma.c).
+ */
 static int copy_blob(void *arg, const struct kho_blob *b)
 {
 	struct kho_out *out = arg;
 
 	if (!strcmp(b->name, MEMBLOCK_KHO_FDT) ||
-	    !strcmp(b->name, KHO_METADATA_NODE_NAME))
+	    !strcmp(b->name, KHO_METADATA_NODE_NAME) ||
+	    !strcmp(b->name, DMA_ALLOC_KHO_BLOB) || !strcmp(b->name, BOOT_KHOFW_BLOB))
 		return 0;
 	return kho_out_add_blob(out, b->name, b->phys, b->size);
 }
@@ -180,6 +189,8 @@ int boot_forward_kho(struct boot_state *st, void *dtb)
 	}
 	if (!err)
 		err = forward_resmem(st);
+	if (!err)
+		err = boot_dma_forward(st);
 	if (!err)
 		err = boot_preserve_fw(st);
 	if (!err)

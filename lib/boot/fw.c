@@ -119,6 +119,22 @@ static int adopt_log(struct boot_state *st, struct boot_fw_buf *b)
 }
 
 /*
+ * Forwarding: a DMA buffer a previous hop handed over where the board puts it
+ * (an incoming dma-alloc entry of the same phys and size: the device kept
+ * running) is still preserved: adopt it, entry and content, not a second one.
+ */
+static int adopt_dma(struct boot_state *st, struct boot_fw_buf *b)
+{
+	int i = b->kind == BOOT_FW_DMA ? boot_dma_in_find(st, b->phys, b->size) : -1;
+
+	if (i < 0)
+		return 0;
+	b->dma_index = (u32)i;
+	b->adopted = 1;
+	return 1;
+}
+
+/*
  * Record a buffer as the firmware's at its DT address; when forwarding, a buffer
  * whose address the previous kernel's hand-over uses moves to free memory.
  */
@@ -127,7 +143,7 @@ static int claim(struct boot_state *st, struct boot_fw_buf *b)
 	u64 ext = boot_fw_extent(st, b), align = b->kind == BOOT_FW_DMA ? ext : 4096;
 	int err;
 
-	if (st->forward && adopt_log(st, b))
+	if (st->forward && (adopt_log(st, b) || adopt_dma(st, b)))
 		return 0;
 	err = kho_rmap_add(&st->rm, b->phys, b->phys + ext, KHO_KIND_FIRMWARE, b->name);
 	if (err != -KHO_E_OVERLAP || !st->forward)
