@@ -48,11 +48,13 @@ $(BUILD)/fuzz/bin/fuzz_%: $(BUILD)/fuzz/obj/$(FUZZ_DIR)/fuzz_%.o \
 	$(CC_fuzz) -fsanitize=fuzzer $(SAN_FLAGS) -o $@ $(filter %.o,$^) \
 		-Wl,--start-group $(filter %.a,$^) -Wl,--end-group
 
-# From lib/boot only the container's parsers (and zImage headers), and the khofw
-# sub-blob's reader with what dma.c links: the rest reads no untrusted input.
+# From lib/boot only the container's parsers (and zImage headers), the khofw
+# sub-blob's reader with what dma.c links, and boot_take_handover() with its
+# checks of forwarded DMA blobs: the rest reads no untrusted input.
 FUZZ_PAYLOAD_SRCS := lib/boot/payload.c $(wildcard lib/boot/zimage.c)
 $(BUILD)/fuzz/bin/fuzz_payload: $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_PAYLOAD_SRCS))
 $(BUILD)/fuzz/bin/fuzz_khofw_dma: $(BUILD)/fuzz/libboot.a
+$(BUILD)/fuzz/bin/fuzz_consume: $(BUILD)/fuzz/libboot.a
 
 .PHONY: fuzz-check fuzz fuzz-bins fuzz-seeds hostile-check unit-asan-check
 fuzz-bins: $(FUZZ_BINS)
@@ -125,6 +127,7 @@ $(BUILD)/fuzzcov/bin/fuzz_%: $(BUILD)/fuzzcov/obj/$(FUZZ_DIR)/fuzz_%.o \
 		-Wl,--start-group $(filter %.a,$^) -Wl,--end-group
 $(BUILD)/fuzzcov/bin/fuzz_payload: $(patsubst %.c,$(BUILD)/fuzzcov/obj/%.o,$(FUZZ_PAYLOAD_SRCS))
 $(BUILD)/fuzzcov/bin/fuzz_khofw_dma: $(BUILD)/fuzzcov/libboot.a
+$(BUILD)/fuzzcov/bin/fuzz_consume: $(BUILD)/fuzzcov/libboot.a
 
 .PHONY: fuzz-coverage
 fuzz-coverage: $(FUZZCOV_BINS)

@@ -3,12 +3,15 @@
  * libFuzzer harness for the whole consumer, as a stage runs it: check the OS DT,
  * kho_in_open() (/chosen, KHO FDT, compatible, map value, scratch array) and
  * kho_in_protect() (scratch, map walk, sub-blobs) with the stage's image recorded
- * as firmware first. The OS DT and the first MiB of RAM come from the input.
+ * as firmware first, and lib/boot's boot_take_handover(), which also checks a
+ * forwarded dma-alloc blob and khofw subtree. The OS DT and the first MiB of RAM
+ * come from the input.
  *
  * Whatever the input, nothing may be written, and an accepted handover must leave
  * a reservation map that protects all of it: checked here independently of the
  * code under test, with abort() on any violation.
  */
+#include <boot/boot.h>
 #include <kho/err.h>
 #include <kho/in.h>
 #include <string.h>
@@ -131,6 +134,55 @@ static void check_protected(const struct kho_in *in, const struct kho_rmap *rm,
 		fz_fail("blobs accepted by protect, refused after: %d", err);
 }
 
+/* Each dma-alloc entry the stage accepted names a block it found preserved. */
+static void check_dma_entries(const struct boot_state *bs)
+{
+	const struct dma_alloc_ser *e;
+	struct kho_blob b;
+	int err;
+
+	if (kho_in_find_blob(&bs->in, DMA_ALLOC_KHO_BLOB, &b) || !b.size)
+		return;
+	e = kho_mem_ptr(bs->mem, b.phys, b.size, &err);
+	for (u64 i = 0; e && i < b.size / sizeof(*e); i++) {
+		u64 ext = (u64)1 << (bs->cfg.page_shift +
+				     kho_get_order(e[i].size, bs->cfg.page_shift));
+
+		if (!e[i].size || e[i].page_phys % ext ||
+		    !fz_covered(&bs->rm, e[i].page_phys, e[i].page_phys + ext,
+				FZ_K(KHO_KIND_PRESERVED)))
+			fz_fail("dma-alloc entry %llu accepted, not a preserved block",
+				(unsigned long long)i);
+	}
+}
+
+/*
+ * The stage's own taking of the hand-over (boot_take_handover(), ABI AUTO): the
+ * same checks as above, then a forwarded dma-alloc blob and khofw subtree, which
+ * may only add -KHO_E_BLOB (or -KHO_E_UNMAPPED: a blob outside the window this
+ * harness can read) to what kho_in_protect() said.
+ */
+static void take(const void *dt, const struct kho_mem *mem, unsigned int ps,
+		 int protect_err)
+{
+	static struct boot_state bs;
+	static struct kho_range store[NR_RANGES];
+	struct boot_cfg cfg = { .page_shift = ps };
+	int err;
+
+	boot_init(&bs, mem, store, NR_RANGES, &cfg);
+	fz_add_firmware(&bs.rm);
+	err = boot_take_handover(&bs, dt);
+	fz_check_err(err, "boot_take_handover");
+	fz_check_rmap(&bs.rm);
+	fz_check_firmware(&bs.rm);
+	if (err != protect_err &&
+	    (protect_err || (err != -KHO_E_BLOB && err != -KHO_E_UNMAPPED)))
+		fz_fail("boot_take_handover: %d, kho_in_protect: %d", err, protect_err);
+	if (!err)
+		check_dma_entries(&bs);
+}
+
 static void consume(const void *dt, const struct kho_mem *mem, unsigned int ps,
 		    enum kho_abi hint)
 {
@@ -152,6 +204,8 @@ static void consume(const void *dt, const struct kho_mem *mem, unsigned int ps,
 	fz_check_firmware(&rm);
 	if (!err)
 		check_protected(&in, &rm, &st);
+	if (hint == KHO_ABI_AUTO)
+		take(dt, mem, ps, err);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
