@@ -13,6 +13,8 @@
 
 #include <kho/abi.h>
 
+struct kho_run;
+
 enum kho_kind {
 	KHO_KIND_PRESERVED = 1, /* a block in the preserved-memory map */
 	KHO_KIND_MAP,	  /* pages holding the map itself (tree nodes, chunks, bitmaps) */
@@ -52,6 +54,16 @@ void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int 
  */
 int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		 const char *label);
+
+/*
+ * kho_rmap_add() of runs r[0..n) in ascending order, all of kind without label,
+ * while each lies above the map's last range (or touches it, if that one is of kind
+ * without label, and then merges): the common case of a map walk, at a cost per
+ * run of an append. Returns how many were added (fewer than n: the next one needs
+ * kho_rmap_add(), or the map is full).
+ */
+unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
+			     unsigned int kind);
 
 /*
  * Like kho_rmap_add(), but parts of [start, end) that lie in scratch are taken out

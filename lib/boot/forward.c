@@ -112,24 +112,6 @@ static int forward_resmem(struct boot_state *st)
 	return 0;
 }
 
-struct copy_ctx {
-	struct kho_out *out;
-	unsigned int page_shift;
-};
-
-static int copy_block(void *arg, u64 phys, u64 size, unsigned int order)
-{
-	struct copy_ctx *c = arg;
-	u64 block = (u64)1 << (c->page_shift + order);
-
-	for (u64 off = 0; off < size; off += block) {
-		int err = kho_out_preserve(c->out, phys + off, order);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /*
  * Sub-blobs go on as they are, but those rebuilt here: memblock and
  * kexec-metadata, and dma-alloc and khofw, which get the firmware's own
@@ -175,14 +157,12 @@ static int forward_metadata(struct boot_state *st)
 int boot_forward_kho(struct boot_state *st, void *dtb)
 {
 	struct kho_page_alloc pa = boot_page_alloc(st);
-	struct copy_ctx c = { &st->out, st->cfg.page_shift };
-	struct kho_walk w = { .block = copy_block, .arg = &c };
 	int err;
 
 	st->abi = st->in.abi;
 	err = kho_out_init(&st->out, st->mem, st->abi, st->cfg.page_shift, &pa, &st->rm);
 	if (!err)
-		err = kho_in_walk(&st->in, &w);
+		err = kho_in_carry(&st->in, &st->out);
 	if (!err) {
 		err = kho_in_for_each_blob(&st->in, copy_blob, &st->out);
 		err = err > 0 ? 0 : err;

@@ -3,6 +3,7 @@
 #include <kho/config.h>
 #include <kho/err.h>
 #include <kho/in.h>
+#include <kho/out.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -302,6 +303,27 @@ static int protect_block(void *arg, u64 phys, u64 size, unsigned int order)
 	return err;
 }
 
+/* Runs of a walk: appended while they come in ascending order, else one by one. */
+static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
+			unsigned int order)
+{
+	struct protect_ctx *c = arg;
+
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int k = kho_rmap_append(c->rm, r + i, n - i, KHO_KIND_PRESERVED);
+		int err;
+
+		for (; k; k--, i++)
+			c->bytes += r[i].size;
+		if (i == n)
+			break;
+		err = protect_block(c, r[i].phys, r[i].size, order);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 #define KIND_BIT(k) (1u << (k))
 
 /*
@@ -379,7 +401,7 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 			 struct kho_in_stats *st)
 {
 	struct protect_ctx c = { rm, 0 };
-	struct kho_walk w = { .seen = rm, .block = protect_block, .arg = &c };
+	struct kho_walk w = { .seen = rm, .runs = protect_runs, .arg = &c };
 	u64 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
 	int err;
 
@@ -408,4 +430,36 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 int kho_in_protect(const struct kho_in *in, struct kho_rmap *rm)
 {
 	return kho_in_protect_stats(in, rm, NULL);
+}
+
+struct carry_ctx {
+	struct kho_out *out;
+	unsigned int page_shift;
+};
+
+static int carry_block(void *arg, u64 phys, u64 size, unsigned int order)
+{
+	struct carry_ctx *c = arg;
+	u64 block = (u64)1 << (c->page_shift + order);
+
+	for (u64 off = 0; off < size; off += block) {
+		int err = kho_out_preserve(c->out, phys + off, order);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int kho_in_carry(const struct kho_in *in, struct kho_out *out)
+{
+	struct carry_ctx c = { out, in->page_shift };
+	struct kho_walk w = { .block = carry_block, .arg = &c };
+
+	if (!KHO_HAVE_IN || !KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	if (KHO_HAVE_IN_RADIX && KHO_HAVE_OUT_RADIX && out->rm && in->abi == out->abi &&
+	    !kho_abi_is_v1(in->abi) && in->page_shift == out->page_shift)
+		return kho_radix_merge(in->mem, in->page_shift, &out->map, in->map,
+				       &out->pa, out->rm);
+	return kho_in_walk(in, &w);
 }

@@ -125,46 +125,130 @@ int kho_radix_walk(struct kho_walk *w, u64 root)
 	return walk_table(w, root, KHO_TREE_MAX_DEPTH(w->page_shift) - 1, 0);
 }
 
+/*
+ * The leaf page for key in the tree at *root. With create, the root and missing
+ * tables and leaf are allocated from pa (zeroed, recorded in seen); without, NULL
+ * and *err 0 if the path ends early.
+ */
+static u64 *leaf_of(const struct kho_mem *mem, unsigned int p, u64 *root, u64 key,
+		    int create, const struct kho_page_alloc *pa, struct kho_rmap *seen,
+		    int *err)
+{
+	u64 size = (u64)1 << p, *slot = root;
+
+	*err = 0;
+	for (unsigned int level = KHO_TREE_MAX_DEPTH(p);; level--) {
+		u64 *t;
+
+		if (!*slot) {
+			if (!create || !kho_alloc_map_page(mem, p, pa, seen, slot, err))
+				return NULL;
+		}
+		t = kho_mem_ptr(mem, *slot, size, err);
+		if (!t || level == 1)
+			return t;
+		slot = &t[kho_radix_table_index(key, level - 1, p)];
+	}
+}
+
 int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root, u64 key,
 		  int value, const struct kho_page_alloc *pa, struct kho_rmap *seen)
 {
-	unsigned int p = page_shift, level = KHO_TREE_MAX_DEPTH(p) - 1;
-	u64 size = (u64)1 << p, node = *root, bit;
-	u64 *t;
+	u64 bit, *t;
 	int err;
 
-	if (!key || msb64(key) >= KHO_RADIX_KEY_WIDTH(p))
+	if (!key || msb64(key) >= KHO_RADIX_KEY_WIDTH(page_shift))
 		return -KHO_E_KEY;
-	if (!node) {
-		if (!value)
-			return 0;
-		if (!kho_alloc_map_page(mem, p, pa, seen, &node, &err))
-			return err;
-		*root = node;
-	}
-	for (; level >= 1; level--) {
-		unsigned int idx = kho_radix_table_index(key, level, p);
-
-		t = kho_mem_ptr(mem, node, size, &err);
-		if (!t)
-			return err;
-		if (!t[idx]) {
-			u64 child;
-			if (!value)
-				return 0;
-			if (!kho_alloc_map_page(mem, p, pa, seen, &child, &err))
-				return err;
-			t[idx] = child;
-		}
-		node = t[idx];
-	}
-	t = kho_mem_ptr(mem, node, size, &err);
+	t = leaf_of(mem, page_shift, root, key, value, pa, seen, &err);
 	if (!t)
 		return err;
-	bit = kho_radix_bit_index(key, p);
+	bit = kho_radix_bit_index(key, page_shift);
 	if (value)
 		t[bit / 64] |= (u64)1 << (bit % 64);
 	else
 		t[bit / 64] &= ~((u64)1 << (bit % 64));
 	return 0;
+}
+
+struct merge {
+	const struct kho_mem *mem;
+	unsigned int p;
+	u64 *root;
+	const struct kho_page_alloc *pa;
+	struct kho_rmap *rm;
+};
+
+/* A page of the source tree: one the protect step recorded as map (or preserved). */
+static const u64 *src_page(const struct merge *m, u64 phys, int *err)
+{
+	u64 size = (u64)1 << m->p;
+	const struct kho_range *r = kho_rmap_find(m->rm, phys);
+
+	if (phys & (size - 1) || !r || r->end - phys < size ||
+	    (r->kind != KHO_KIND_MAP && r->kind != KHO_KIND_PRESERVED)) {
+		*err = -KHO_E_INVAL;
+		return NULL;
+	}
+	return kho_mem_ptr(m->mem, phys, size, err);
+}
+
+static int merge_leaf(const struct merge *m, u64 phys, u64 key)
+{
+	u64 n = ((u64)1 << m->p) / 8, i, *dst;
+	const u64 *src;
+	int err;
+
+	src = src_page(m, phys, &err);
+	if (!src)
+		return err;
+	for (i = 0; i < n && !src[i]; i++)
+		;
+	if (i == n)
+		return 0;
+	if (key >> KHO_BITMAP_SIZE_LOG2(m->p) == 0)
+		return -KHO_E_ORDER;
+	dst = leaf_of(m->mem, m->p, m->root, key, 1, m->pa, m->rm, &err);
+	if (!dst)
+		return err;
+	for (; i < n; i++)
+		dst[i] |= src[i];
+	return 0;
+}
+
+static int merge_table(const struct merge *m, u64 phys, unsigned int level, u64 prefix)
+{
+	unsigned int p = m->p;
+	unsigned int shift =
+		KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) * (level - 1);
+	u64 n = ((u64)1 << p) / 8, usable = slots_at(level, p);
+	const u64 *t;
+	int err;
+
+	t = src_page(m, phys, &err);
+	if (!t)
+		return err;
+	for (u64 i = 0; i < n; i++) {
+		u64 key = prefix | (i << shift);
+
+		if (!t[i])
+			continue;
+		if (i >= usable)
+			return -KHO_E_KEY;
+		err = level == 1 ? merge_leaf(m, t[i], key)
+				 : merge_table(m, t[i], level - 1, key);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int kho_radix_merge(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
+		    u64 src, const struct kho_page_alloc *pa, struct kho_rmap *rm)
+{
+	struct merge m = { mem, page_shift, root, pa, rm };
+
+	if (!rm)
+		return -KHO_E_INVAL;
+	return src ? merge_table(&m, src, KHO_TREE_MAX_DEPTH(page_shift) - 1, 0)
+		   : -KHO_E_MAP_ZERO;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Reservation map: sorted, disjoint, kinded physical ranges in caller storage. */
 #include <kho/err.h>
+#include <kho/map.h>
 #include <kho/rmap.h>
 #include <string.h>
 #include "strtab.h"
@@ -119,6 +120,31 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	memmove(&rm->r[lo + 1], &rm->r[hi], (rm->nr - hi) * sizeof(*rm->r));
 	rm->nr -= hi - lo - 1;
 	return 0;
+}
+
+unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
+			     unsigned int kind)
+{
+	struct kho_range *x = rm->nr ? &rm->r[rm->nr - 1] : NULL;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 start = r[i].phys, end = start + r[i].size;
+
+		if (end <= start || (x && start < x->end))
+			break;
+		if (x && start == x->end) {
+			if (x->kind != kind || x->label)
+				break;
+			x->end = end;
+			continue;
+		}
+		if (rm->nr == rm->cap)
+			break;
+		x = &rm->r[rm->nr++];
+		put_range(x, start, end, kind, NULL);
+	}
+	return i;
 }
 
 static int carve_check(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
