@@ -125,25 +125,27 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
 			     unsigned int kind)
 {
-	struct kho_range *x = rm->nr ? &rm->r[rm->nr - 1] : NULL;
-	unsigned int i;
+	struct kho_range *v = rm->r;
+	unsigned int nr = rm->nr, i;
 
+	/* nr stays in a register: a store and reload per run otherwise. */
 	for (i = 0; i < n; i++) {
 		u64 start = r[i].phys, end = start + r[i].size;
 
-		if (end <= start || (x && start < x->end))
+		if (end <= start)
 			break;
-		if (x && start == x->end) {
-			if (x->kind != kind || x->label)
+		if (nr && start <= v[nr - 1].end) {
+			if (start < v[nr - 1].end || v[nr - 1].kind != kind ||
+			    v[nr - 1].label)
 				break;
-			x->end = end;
+			v[nr - 1].end = end;
 			continue;
 		}
-		if (rm->nr == rm->cap)
+		if (nr == rm->cap)
 			break;
-		x = &rm->r[rm->nr++];
-		put_range(x, start, end, kind, NULL);
+		put_range(&v[nr++], start, end, kind, NULL);
 	}
+	rm->nr = nr;
 	return i;
 }
 
@@ -163,8 +165,13 @@ static void remove_at(struct kho_rmap *rm, unsigned int k)
 	rm->nr--;
 }
 
-/* Cut [start, end) out of every scratch range; room for one split was checked. */
-static void cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from)
+/*
+ * Cut [start, end) out of every range of kind from; room for two more ranges was
+ * checked. Inside one such range, [start, end) is put in the hole as kind and label
+ * if kind is not 0 (the table's tail moves once): returns 1 then, else 0.
+ */
+static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
+		    unsigned int kind, const char *label)
 {
 	unsigned int k = kho_rmap_lower_bound(rm, start);
 
@@ -174,21 +181,26 @@ static void cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from)
 		if (x->kind != from) {
 			k++;
 		} else if (x->start < start && x->end > end) {
-			memmove(x + 1, x, (rm->nr - k) * sizeof(*x));
-			rm->nr++;
+			unsigned int put = kind != 0;
+
+			memmove(x + 1 + put, x, (rm->nr - k) * sizeof(*x));
+			rm->nr += 1 + put;
 			x->end = start;
-			(x + 1)->start = end;
-			return;
+			if (put)
+				put_range(x + 1, start, end, kind, label);
+			(x + 1 + put)->start = end;
+			return put;
 		} else if (x->start < start) {
 			x->end = start;
 			k++;
 		} else if (x->end > end) {
 			x->start = end;
-			return;
+			return 0;
 		} else {
 			remove_at(rm, k);
 		}
 	}
+	return 0;
 }
 
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
@@ -203,7 +215,8 @@ int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int ki
 		return err;
 	if (rm->nr + 2 > rm->cap)
 		return -KHO_E_NOSPC;
-	cut_kind(rm, start, end, from);
+	if (cut_kind(rm, start, end, from, kind, label))
+		return 0;
 	return kho_rmap_add(rm, start, end, kind, label);
 }
 
@@ -315,6 +328,6 @@ int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 		return -KHO_E_INVAL;
 	if (rm->nr == rm->cap && needs_split(rm, start, end, kind))
 		return -KHO_E_NOSPC;
-	cut_kind(rm, start, end, kind);
+	cut_kind(rm, start, end, kind, 0, NULL);
 	return 0;
 }

@@ -220,6 +220,32 @@ static void test_carve_middle_of_scratch(void **state)
 		   { 0x600000, 0x800000, S });
 }
 
+/* A split with ranges after it: the tail moves by two, the piece keeps its label. */
+static void test_carve_middle_moves_tail(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	sim_expect(kho_rmap_add(&rm, 0x400000, 0x800000, S, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0x900000, 0x901000, KHO_KIND_PRESERVED, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0xA00000, 0xA01000, KHO_KIND_MAP, NULL), 0);
+	sim_expect(kho_rmap_carve(&rm, 0x500000, 0x600000, PAY, "kernel"), 0);
+	ASSERT_MAP(&rm, { 0x400000, 0x500000, S }, { 0x500000, 0x600000, PAY },
+		   { 0x600000, 0x800000, S }, { 0x900000, 0x901000, KHO_KIND_PRESERVED },
+		   { 0xA00000, 0xA01000, KHO_KIND_MAP });
+	assert_string_equal(rm.r[1].label, "kernel");
+	assert_null(rm.r[0].label);
+	assert_null(rm.r[2].label);
+	/* Removing from the middle splits by one. */
+	sim_expect(kho_rmap_remove(&rm, 0x680000, 0x700000, S), 0);
+	ASSERT_MAP(&rm, { 0x400000, 0x500000, S }, { 0x500000, 0x600000, PAY },
+		   { 0x600000, 0x680000, S }, { 0x700000, 0x800000, S },
+		   { 0x900000, 0x901000, KHO_KIND_PRESERVED },
+		   { 0xA00000, 0xA01000, KHO_KIND_MAP });
+}
+
 static void test_carve_edges_and_whole(void **state)
 {
 	struct kho_range st[8];
@@ -523,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_add_invalid),
 		cmocka_unit_test(test_add_new_refuses_same_kind_overlap),
 		cmocka_unit_test(test_carve_middle_of_scratch),
+		cmocka_unit_test(test_carve_middle_moves_tail),
 		cmocka_unit_test(test_carve_edges_and_whole),
 		cmocka_unit_test(test_carve_across_two_scratch_ranges),
 		cmocka_unit_test(test_carve_refuses_other_kinds),
