@@ -49,6 +49,11 @@ struct kho_walk {
 		    unsigned int order);
 	struct kho_run *run_buf;
 	unsigned int run_cap;
+	/*
+	 * Optional, radix trees only, replaces block and runs: called with each leaf
+	 * instead of decoding it (prefix: the key of its bit 0).
+	 */
+	int (*leaf)(void *arg, u64 prefix, const u64 *bits);
 	void *arg;
 	/* Filled in by the walk. */
 	u64 nodes;  /* map pages read */
@@ -100,11 +105,10 @@ int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
  * OR every leaf of the tree at src into the tree at *root (same page size),
  * allocating tables and leaves from pa as kho_radix_set() does and recording them
  * in rm: the result holds every key of both, at a cost per leaf rather than per
- * key. src must have been walked with rm as the walk's seen map (kho_in_protect()):
- * each of its pages must be recorded there as map (or preserved) memory, else
- * -KHO_E_INVAL and no more is merged. Errors also: -KHO_E_MAP_ZERO (src 0),
- * -KHO_E_KEY, -KHO_E_ORDER (as kho_radix_walk()), kho_radix_set() errors. On
- * error the leaves merged so far stay merged.
+ * key. src must have been walked with rm as the walk's seen map (kho_in_protect()),
+ * which records every page of it; its root must be recorded there as map (or
+ * preserved) memory, else -KHO_E_INVAL. Errors also: those of kho_radix_walk() and
+ * kho_radix_set(). On error the leaves merged so far stay merged.
  */
 int kho_radix_merge(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
 		    u64 src, const struct kho_page_alloc *pa, struct kho_rmap *rm);

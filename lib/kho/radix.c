@@ -85,6 +85,8 @@ static int walk_leaf(struct kho_walk *w, u64 phys, u64 prefix)
 	err = kho_radix_decode(prefix | 1, p, &base, &order);
 	if (err)
 		return err;
+	if (w->leaf)
+		return w->leaf(w->arg, prefix, bits);
 	base = (prefix & (((u64)1 << msb64(prefix)) - 1)) << (p + order);
 	return kho_walk_bitmap(w, bits, size / 8, base, order);
 }
@@ -178,36 +180,17 @@ struct merge {
 	struct kho_rmap *rm;
 };
 
-/* A page of the source tree: one the protect step recorded as map (or preserved). */
-static const u64 *src_page(const struct merge *m, u64 phys, int *err)
+static int merge_leaf(void *arg, u64 prefix, const u64 *src)
 {
-	u64 size = (u64)1 << m->p;
-	const struct kho_range *r = kho_rmap_find(m->rm, phys);
-
-	if (phys & (size - 1) || !r || r->end - phys < size ||
-	    (r->kind != KHO_KIND_MAP && r->kind != KHO_KIND_PRESERVED)) {
-		*err = -KHO_E_INVAL;
-		return NULL;
-	}
-	return kho_mem_ptr(m->mem, phys, size, err);
-}
-
-static int merge_leaf(const struct merge *m, u64 phys, u64 key)
-{
+	const struct merge *m = arg;
 	u64 n = ((u64)1 << m->p) / 8, i, *dst;
-	const u64 *src;
 	int err;
 
-	src = src_page(m, phys, &err);
-	if (!src)
-		return err;
 	for (i = 0; i < n && !src[i]; i++)
 		;
 	if (i == n)
 		return 0;
-	if (key >> KHO_BITMAP_SIZE_LOG2(m->p) == 0)
-		return -KHO_E_ORDER;
-	dst = leaf_of(m->mem, m->p, m->root, key, 1, m->pa, m->rm, &err);
+	dst = leaf_of(m->mem, m->p, m->root, prefix, 1, m->pa, m->rm, &err);
 	if (!dst)
 		return err;
 	for (; i < n; i++)
@@ -215,40 +198,17 @@ static int merge_leaf(const struct merge *m, u64 phys, u64 key)
 	return 0;
 }
 
-static int merge_table(const struct merge *m, u64 phys, unsigned int level, u64 prefix)
-{
-	unsigned int p = m->p;
-	unsigned int shift =
-		KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) * (level - 1);
-	u64 n = ((u64)1 << p) / 8, usable = slots_at(level, p);
-	const u64 *t;
-	int err;
-
-	t = src_page(m, phys, &err);
-	if (!t)
-		return err;
-	for (u64 i = 0; i < n; i++) {
-		u64 key = prefix | (i << shift);
-
-		if (!t[i])
-			continue;
-		if (i >= usable)
-			return -KHO_E_KEY;
-		err = level == 1 ? merge_leaf(m, t[i], key)
-				 : merge_table(m, t[i], level - 1, key);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 int kho_radix_merge(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
 		    u64 src, const struct kho_page_alloc *pa, struct kho_rmap *rm)
 {
 	struct merge m = { mem, page_shift, root, pa, rm };
+	struct kho_walk w = {
+		.mem = mem, .page_shift = page_shift, .leaf = merge_leaf, .arg = &m
+	};
+	const struct kho_range *r = rm ? kho_rmap_find(rm, src) : NULL;
 
-	if (!rm)
+	/* The walk that protected src recorded its root first. */
+	if (src && (!r || (r->kind != KHO_KIND_MAP && r->kind != KHO_KIND_PRESERVED)))
 		return -KHO_E_INVAL;
-	return src ? merge_table(&m, src, KHO_TREE_MAX_DEPTH(page_shift) - 1, 0)
-		   : -KHO_E_MAP_ZERO;
+	return kho_radix_walk(&w, src);
 }
