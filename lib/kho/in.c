@@ -282,23 +282,18 @@ static int overlaps_kind(const struct kho_rmap *rm, u64 start, u64 end, unsigned
  * A preserved block may cover the KHO FDT or a blob recorded as meta before, and
  * may overlap other preserved blocks (orders are not deduplicated), in any order.
  */
-static int protect_block(void *arg, u64 phys, u64 size, unsigned int order)
+static int add_preserved(struct kho_rmap *rm, u64 phys, u64 end)
 {
-	struct protect_ctx *c = arg;
-	u64 end = phys + size;
-	int err;
+	int err = kho_rmap_add(rm, phys, end, KHO_KIND_PRESERVED, NULL);
 
-	(void)order;
-	c->bytes += size;
-	err = kho_rmap_add(c->rm, phys, end, KHO_KIND_PRESERVED, NULL);
-	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_META))
-		err = kho_rmap_carve_from(c->rm, phys, end, KHO_KIND_PRESERVED, NULL,
+	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_META))
+		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
 					  KHO_KIND_META);
 	/* The producer may preserve map pages too: they stay protected either way. */
-	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_MAP))
-		err = kho_rmap_carve_from(c->rm, phys, end, KHO_KIND_PRESERVED, NULL,
+	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_MAP))
+		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
 					  KHO_KIND_MAP);
-	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_FIRMWARE))
+	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_FIRMWARE))
 		err = -KHO_E_PROTECTED;
 	return err;
 }
@@ -309,15 +304,15 @@ static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
 {
 	struct protect_ctx *c = arg;
 
+	for (unsigned int i = 0; i < n; i++)
+		c->bytes += r[i].size;
 	for (unsigned int i = 0; i < n; i++) {
-		unsigned int k = kho_rmap_append(c->rm, r + i, n - i, KHO_KIND_PRESERVED);
 		int err;
 
-		for (; k; k--, i++)
-			c->bytes += r[i].size;
+		i += kho_rmap_append(c->rm, r + i, n - i, KHO_KIND_PRESERVED);
 		if (i == n)
 			break;
-		err = protect_block(c, r[i].phys, r[i].size, order);
+		err = add_preserved(c->rm, r[i].phys, r[i].phys + r[i].size);
 		if (err)
 			return err;
 	}

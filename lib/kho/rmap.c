@@ -127,23 +127,26 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 {
 	struct kho_range *v = rm->r;
 	unsigned int nr = rm->nr, i;
+	u64 last = nr ? v[nr - 1].end : 0;
+	int open = nr && v[nr - 1].kind == kind && !v[nr - 1].label;
 
-	/* nr stays in a register: a store and reload per run otherwise. */
+	/* Count, last end and whether it may grow stay in registers. */
 	for (i = 0; i < n; i++) {
 		u64 start = r[i].phys, end = start + r[i].size;
 
-		if (end <= start)
+		if (end <= start || start < last)
 			break;
-		if (nr && start <= v[nr - 1].end) {
-			if (start < v[nr - 1].end || v[nr - 1].kind != kind ||
-			    v[nr - 1].label)
+		if (start == last && nr) {
+			if (!open)
 				break;
-			v[nr - 1].end = end;
+			v[nr - 1].end = last = end;
 			continue;
 		}
 		if (nr == rm->cap)
 			break;
 		put_range(&v[nr++], start, end, kind, NULL);
+		last = end;
+		open = 1;
 	}
 	rm->nr = nr;
 	return i;
