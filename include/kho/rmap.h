@@ -35,10 +35,17 @@ struct kho_range {
 	const char *label; /* optional, not copied: must outlive the map */
 };
 
+/*
+ * The ranges are r[0..nr), inside storage of cap entries that starts lo entries
+ * before r: an insertion or removal moves the ranges on its shorter side, into
+ * free entries at either end, so a table of thousands of preserved blocks above
+ * the scratch does not move for each piece carved out of it.
+ */
 struct kho_rmap {
 	struct kho_range *r;
 	unsigned int nr;
 	unsigned int cap;
+	unsigned int lo;
 };
 
 /* Short name of a kind ("preserved", "map", "meta", "scratch", ...). */

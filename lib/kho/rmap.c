@@ -21,6 +21,7 @@ void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int 
 	rm->r = storage;
 	rm->nr = 0;
 	rm->cap = cap;
+	rm->lo = 0;
 }
 
 static int same_label(const char *a, const char *b)
@@ -73,6 +74,58 @@ static void put_range(struct kho_range *x, u64 start, u64 end, unsigned int kind
 	x->label = label;
 }
 
+/* Free entries after the last range. */
+static unsigned int back_room(const struct kho_rmap *rm)
+{
+	return rm->cap - rm->lo - rm->nr;
+}
+
+/* Move the whole table so that it starts lo entries into its storage. */
+static void move_table(struct kho_rmap *rm, unsigned int lo)
+{
+	struct kho_range *to = rm->r - rm->lo + lo;
+
+	memmove(to, rm->r, rm->nr * sizeof(*to));
+	rm->r = to;
+	rm->lo = lo;
+}
+
+/*
+ * Open n entries before index k (the caller checked nr + n <= cap): the shorter
+ * side moves. When that side's end of the storage has no room, the table first
+ * moves to put half of the free entries there (all if few), so the next
+ * insertions on that side are cheap again.
+ */
+static void open_slots(struct kho_rmap *rm, unsigned int k, unsigned int n)
+{
+	unsigned int back = back_room(rm), free = rm->lo + back;
+	int front = k < rm->nr - k;
+
+	if (front ? rm->lo < n : back < n)
+		move_table(rm, free >= 2 * n + 16 ? free / 2 : front ? free : 0);
+	if (front) {
+		memmove(rm->r - n, rm->r, k * sizeof(*rm->r));
+		rm->r -= n;
+		rm->lo -= n;
+	} else {
+		memmove(&rm->r[k + n], &rm->r[k], (rm->nr - k) * sizeof(*rm->r));
+	}
+	rm->nr += n;
+}
+
+/* Take out the n entries from index k: the shorter side moves. */
+static void close_slots(struct kho_rmap *rm, unsigned int k, unsigned int n)
+{
+	if (k < rm->nr - k - n) {
+		memmove(rm->r + n, rm->r, k * sizeof(*rm->r));
+		rm->r += n;
+		rm->lo += n;
+	} else {
+		memmove(&rm->r[k], &rm->r[k + n], (rm->nr - k - n) * sizeof(*rm->r));
+	}
+	rm->nr -= n;
+}
+
 int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		 const char *label)
 {
@@ -86,7 +139,8 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	    (start == last->end && !same(last, kind, label))) {
 		if (rm->nr == rm->cap)
 			return -KHO_E_NOSPC;
-		put_range(&rm->r[rm->nr++], start, end, kind, label);
+		open_slots(rm, rm->nr, 1);
+		put_range(&rm->r[rm->nr - 1], start, end, kind, label);
 		return 0;
 	}
 	i = first_touching(rm, start);
@@ -107,9 +161,8 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 			;
 		if (rm->nr == rm->cap)
 			return -KHO_E_NOSPC;
-		memmove(&rm->r[k + 1], &rm->r[k], (rm->nr - k) * sizeof(*rm->r));
+		open_slots(rm, k, 1);
 		put_range(&rm->r[k], start, end, kind, label);
-		rm->nr++;
 		return 0;
 	}
 	if (rm->r[lo].start < start)
@@ -117,8 +170,7 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	if (rm->r[hi - 1].end > end)
 		end = rm->r[hi - 1].end;
 	put_range(&rm->r[lo], start, end, kind, label);
-	memmove(&rm->r[lo + 1], &rm->r[hi], (rm->nr - hi) * sizeof(*rm->r));
-	rm->nr -= hi - lo - 1;
+	close_slots(rm, lo + 1, hi - lo - 1);
 	return 0;
 }
 
@@ -142,7 +194,7 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 			v[nr - 1].end = last = end;
 			continue;
 		}
-		if (nr == rm->cap)
+		if (nr == rm->cap - rm->lo)
 			break;
 		put_range(&v[nr++], start, end, kind, NULL);
 		last = end;
@@ -162,16 +214,10 @@ static int carve_check(const struct kho_rmap *rm, u64 start, u64 end, unsigned i
 	return 0;
 }
 
-static void remove_at(struct kho_rmap *rm, unsigned int k)
-{
-	memmove(&rm->r[k], &rm->r[k + 1], (rm->nr - k - 1) * sizeof(*rm->r));
-	rm->nr--;
-}
-
 /*
  * Cut [start, end) out of every range of kind from; room for two more ranges was
  * checked. Inside one such range, [start, end) is put in the hole as kind and label
- * if kind is not 0 (the table's tail moves once): returns 1 then, else 0.
+ * if kind is not 0 (the table moves once): returns 1 then, else 0.
  */
 static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
 		    unsigned int kind, const char *label)
@@ -185,13 +231,15 @@ static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
 			k++;
 		} else if (x->start < start && x->end > end) {
 			unsigned int put = kind != 0;
+			struct kho_range tail = *x;
 
-			memmove(x + 1 + put, x, (rm->nr - k) * sizeof(*x));
-			rm->nr += 1 + put;
+			tail.start = end;
+			open_slots(rm, k + 1, 1 + put);
+			x = &rm->r[k];
 			x->end = start;
 			if (put)
 				put_range(x + 1, start, end, kind, label);
-			(x + 1 + put)->start = end;
+			x[1 + put] = tail;
 			return put;
 		} else if (x->start < start) {
 			x->end = start;
@@ -200,7 +248,7 @@ static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
 			x->start = end;
 			return 0;
 		} else {
-			remove_at(rm, k);
+			close_slots(rm, k, 1);
 		}
 	}
 	return 0;

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <kho/rmap.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -54,7 +55,7 @@ static void assert_map(const struct kho_rmap *rm, const struct want *w, unsigned
 
 /* A copy of the map, to prove an error changed nothing. */
 struct copy {
-	struct kho_range r[16];
+	struct kho_range r[32];
 	unsigned int nr;
 };
 
@@ -536,6 +537,131 @@ static void test_full_remove_split_refused_unchanged(void **state)
 	assert_same(&rm, &c, "a remove without room for the split");
 }
 
+/* ------------------------ against a page-by-page model ----------------------- */
+
+#define MODEL_PAGES 64
+#define MODEL_CAP 24
+
+struct model {
+	unsigned char kind[MODEL_PAGES]; /* 0: nothing recorded */
+	struct kho_range st[MODEL_CAP];
+	struct kho_rmap rm;
+};
+
+static u64 model_rng = 0x853c49e6748fea9bull;
+
+static unsigned int model_rand(unsigned int n)
+{
+	model_rng ^= model_rng << 13;
+	model_rng ^= model_rng >> 7;
+	model_rng ^= model_rng << 17;
+	return (unsigned int)(model_rng % n);
+}
+
+/* Maximal runs of one kind: what a merged map holds for the model. */
+static unsigned int model_runs(const unsigned char *kind)
+{
+	unsigned int n = 0;
+
+	for (unsigned int p = 0; p < MODEL_PAGES; p++)
+		n += kind[p] && (!p || kind[p - 1] != kind[p]);
+	return n;
+}
+
+/* The map is sorted, merged, inside its storage, and says what the model says. */
+static void model_check(const struct model *m, unsigned int op)
+{
+	unsigned char got[MODEL_PAGES] = { 0 };
+	const struct kho_rmap *rm = &m->rm;
+
+	if (rm->r - rm->lo != m->st || rm->lo + rm->nr > rm->cap)
+		fail_msg("op %u: ranges [%u, %u) outside the storage of %u", op, rm->lo,
+			 rm->lo + rm->nr, rm->cap);
+	for (unsigned int i = 0; i < rm->nr; i++) {
+		const struct kho_range *x = &rm->r[i];
+
+		if (x->start >= x->end || x->end > MODEL_PAGES * 0x1000ull ||
+		    (i &&
+		     (x->start < rm->r[i - 1].end ||
+		      (x->start == rm->r[i - 1].end && x->kind == rm->r[i - 1].kind))))
+			fail_msg("op %u: range %u [0x%" PRIx64 ", 0x%" PRIx64
+				 ") unsorted, empty or unmerged",
+				 op, i, x->start, x->end);
+		for (u64 a = x->start; a < x->end; a += 0x1000)
+			got[a / 0x1000] = (unsigned char)x->kind;
+	}
+	if (memcmp(got, m->kind, sizeof(got)))
+		fail_msg("op %u: the map differs from the model", op);
+}
+
+/*
+ * Random adds, carves and removes in a small table: ranges move to either end of
+ * their storage, and the map must stay what a page-by-page model says, refuse
+ * what the model refuses, and use all of its room.
+ */
+static void test_model_random_ops(void **state)
+{
+	static const unsigned int kinds[] = { P, S, M, PAY };
+	struct model *m = calloc(1, sizeof(*m));
+
+	(void)state;
+	assert_non_null(m);
+	kho_rmap_init(&m->rm, m->st, MODEL_CAP);
+	for (unsigned int op = 0; op < 200000; op++) {
+		unsigned int a = model_rand(MODEL_PAGES), len = 1 + model_rand(6);
+		unsigned int b = a + len > MODEL_PAGES ? MODEL_PAGES : a + len;
+		unsigned int what = model_rand(10), kind = kinds[model_rand(4)];
+		unsigned char next[MODEL_PAGES];
+		int want = 0, err;
+		struct copy c;
+
+		memcpy(next, m->kind, sizeof(next));
+		for (unsigned int p = a; p < b; p++) {
+			if (what < 5) { /* add */
+				if (next[p] && next[p] != kind)
+					want = -KHO_E_OVERLAP;
+				next[p] = (unsigned char)kind;
+			} else if (what < 8) { /* carve a payload out of scratch */
+				if (next[p] && next[p] != S && next[p] != PAY)
+					want = -KHO_E_OVERLAP;
+				next[p] = PAY;
+			} else if (next[p] == kind) { /* remove */
+				next[p] = 0;
+			}
+		}
+		take(&m->rm, &c);
+		if (what < 5)
+			err = kho_rmap_add(&m->rm, a * 0x1000ull, b * 0x1000ull, kind,
+					   NULL);
+		else if (what < 8)
+			err = kho_rmap_carve(&m->rm, a * 0x1000ull, b * 0x1000ull, PAY,
+					     NULL);
+		else
+			err = kho_rmap_remove(&m->rm, a * 0x1000ull, b * 0x1000ull, kind);
+		if (err == -KHO_E_NOSPC && !want) {
+			/* An operation adds at most two ranges: only then may it lack
+			 * room. */
+			if (m->rm.nr + 2 <= MODEL_CAP)
+				fail_msg("op %u: no room with %u of %u entries in use",
+					 op, m->rm.nr, MODEL_CAP);
+			assert_same(&m->rm, &c, "a refused operation");
+			continue;
+		}
+		if (err != want)
+			fail_msg("op %u (%u, [%u, %u), kind %u): %d, the model says %d",
+				 op, what, a, b, kind, err, want);
+		if (err)
+			assert_same(&m->rm, &c, "a refused operation");
+		else
+			memcpy(m->kind, next, sizeof(next));
+		model_check(m, op);
+		if (m->rm.nr != model_runs(m->kind))
+			fail_msg("op %u: %u ranges for %u runs", op, m->rm.nr,
+				 model_runs(m->kind));
+	}
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_full_add_refused_unchanged),
 		cmocka_unit_test(test_full_carve_refused_unchanged),
 		cmocka_unit_test(test_full_remove_split_refused_unchanged),
+		cmocka_unit_test(test_model_random_ops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
