@@ -177,31 +177,31 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
 			     unsigned int kind)
 {
-	struct kho_range *v = rm->r;
-	unsigned int nr = rm->nr, i;
-	u64 last = nr ? v[nr - 1].end : 0;
-	int open = nr && v[nr - 1].kind == kind && !v[nr - 1].label;
+	struct kho_range *x = rm->r + rm->nr, *lim = rm->r + (rm->cap - rm->lo);
+	const struct kho_run *p = r, *end_r = r + n;
+	u64 last = rm->nr ? x[-1].end : 0;
+	int open = rm->nr && x[-1].kind == kind && !x[-1].label;
 
-	/* Count, last end and whether it may grow stay in registers. */
-	for (i = 0; i < n; i++) {
-		u64 start = r[i].phys, end = start + r[i].size;
+	/* x (the next free entry), the last end and whether it may grow: registers. */
+	for (; p < end_r; p++) {
+		u64 start = p->phys, end = start + p->size;
 
 		if (end <= start || start < last)
 			break;
-		if (start == last && nr) {
+		if (start == last && x != rm->r) {
 			if (!open)
 				break;
-			v[nr - 1].end = last = end;
+			x[-1].end = last = end;
 			continue;
 		}
-		if (nr == rm->cap - rm->lo)
+		if (x == lim)
 			break;
-		put_range(&v[nr++], start, end, kind, NULL);
+		put_range(x++, start, end, kind, NULL);
 		last = end;
 		open = 1;
 	}
-	rm->nr = nr;
-	return i;
+	rm->nr = (unsigned int)(x - rm->r);
+	return (unsigned int)(p - r);
 }
 
 static int carve_check(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
