@@ -82,16 +82,23 @@ static int deliver(struct sink *s)
 {
 	struct kho_walk *w = s->w;
 	unsigned int n = s->n;
+	u64 blocks = 0;
 	int err = 0;
 
 	s->n = 0;
+	if (w->runs) {
+		for (unsigned int k = 0; k < n; k++)
+			blocks += s->buf[k].size >> s->shift;
+		w->blocks += blocks;
+		return n ? w->runs(w->arg, s->buf, n, s->order) : 0;
+	}
 	/* blocks counts what the caller was given, up to a run it refused. */
 	for (unsigned int k = 0; !err && k < n; k++) {
 		w->blocks += s->buf[k].size >> s->shift;
-		if (!w->runs && w->block)
+		if (w->block)
 			err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
 	}
-	return w->runs && n ? w->runs(w->arg, s->buf, n, s->order) : err;
+	return err;
 }
 
 /* The checks of a run in a bitmap not known to be in RAM: see extent_in_ram(). */
