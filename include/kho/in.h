@@ -97,11 +97,12 @@ struct kho_out;
 
 /*
  * Preserve every block of in's map in out, with its order: what kho_out_preserve()
- * of each block would do (forwarding a handover). When out has a reservation map
- * and in and out are the same radix ABI, in must have been protected into that
- * map (kho_in_protect(in, out->rm), which records each block as preserved), and
- * the map is merged leaf by leaf (kho_radix_merge()): a cost per leaf, not per
- * block. Otherwise each block goes through kho_out_preserve().
+ * of each block would do (forwarding a handover). When out has a reservation map,
+ * in and out share their struct kho_mem and are the same radix ABI, in must have
+ * been protected into that map (kho_in_protect(in, out->rm), which records each
+ * block as preserved), and the map is merged leaf by leaf (kho_radix_merge()): a
+ * cost per leaf, not per block. Otherwise each block goes through
+ * kho_out_preserve().
  * Errors: kho_radix_merge() errors (-KHO_E_INVAL: in was not protected into
  * out->rm), kho_in_walk() and kho_out_preserve() errors.
  */

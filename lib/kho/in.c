@@ -304,6 +304,7 @@ static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
 {
 	struct protect_ctx *c = arg;
 
+	(void)order;
 	for (unsigned int i = 0; i < n; i++)
 		c->bytes += r[i].size;
 	for (unsigned int i = 0; i < n; i++) {
@@ -452,8 +453,9 @@ int kho_in_carry(const struct kho_in *in, struct kho_out *out)
 
 	if (!KHO_HAVE_IN || !KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	if (KHO_HAVE_IN_RADIX && KHO_HAVE_OUT_RADIX && out->rm && in->abi == out->abi &&
-	    !kho_abi_is_v1(in->abi) && in->page_shift == out->page_shift)
+	if (KHO_HAVE_IN_RADIX && KHO_HAVE_OUT_RADIX && out->rm && in->mem == out->mem &&
+	    in->abi == out->abi && !kho_abi_is_v1(in->abi) &&
+	    in->page_shift == out->page_shift)
 		return kho_radix_merge(in->mem, in->page_shift, &out->map, in->map,
 				       &out->pa, out->rm);
 	return kho_in_walk(in, &w);
