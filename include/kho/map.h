@@ -58,6 +58,7 @@ struct kho_walk {
 	/* Filled in by the walk. */
 	u64 nodes;  /* map pages read */
 	u64 blocks; /* preserved blocks found */
+	u64 bytes;  /* and their bytes */
 };
 
 /* -------------------------------- radix tree -------------------------------- */

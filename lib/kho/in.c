@@ -263,11 +263,6 @@ int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
 	return KHO_HAVE_IN_RADIX ? kho_radix_walk(w, in->map) : -KHO_E_ABI;
 }
 
-struct protect_ctx {
-	struct kho_rmap *rm;
-	u64 bytes;
-};
-
 /* Does any range of kind overlap [start, end)? Not only the first one. */
 static int overlaps_kind(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 {
@@ -302,18 +297,16 @@ static int add_preserved(struct kho_rmap *rm, u64 phys, u64 end)
 static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
 			unsigned int order)
 {
-	struct protect_ctx *c = arg;
+	struct kho_rmap *rm = arg;
 
 	(void)order;
-	for (unsigned int i = 0; i < n; i++)
-		c->bytes += r[i].size;
 	for (unsigned int i = 0; i < n; i++) {
 		int err;
 
-		i += kho_rmap_append(c->rm, r + i, n - i, KHO_KIND_PRESERVED);
+		i += kho_rmap_append(rm, r + i, n - i, KHO_KIND_PRESERVED);
 		if (i == n)
 			break;
-		err = add_preserved(c->rm, r[i].phys, r[i].phys + r[i].size);
+		err = add_preserved(rm, r[i].phys, r[i].phys + r[i].size);
 		if (err)
 			return err;
 	}
@@ -396,8 +389,7 @@ static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 			 struct kho_in_stats *st)
 {
-	struct protect_ctx c = { rm, 0 };
-	struct kho_walk w = { .seen = rm, .runs = protect_runs, .arg = &c };
+	struct kho_walk w = { .seen = rm, .runs = protect_runs, .arg = rm };
 	u64 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
 	int err;
 
@@ -418,7 +410,7 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 	if (st) {
 		st->blocks = w.blocks;
 		st->map_pages = w.nodes;
-		st->preserved_bytes = c.bytes;
+		st->preserved_bytes = w.bytes;
 	}
 	return err;
 }

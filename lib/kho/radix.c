@@ -124,6 +124,7 @@ int kho_radix_walk(struct kho_walk *w, u64 root)
 		return -KHO_E_MAP_ZERO;
 	w->nodes = 0;
 	w->blocks = 0;
+	w->bytes = 0;
 	return walk_table(w, root, KHO_TREE_MAX_DEPTH(w->page_shift) - 1, 0);
 }
 

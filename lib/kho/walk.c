@@ -82,18 +82,20 @@ static int deliver(struct sink *s)
 {
 	struct kho_walk *w = s->w;
 	unsigned int n = s->n;
-	u64 blocks = 0;
+	u64 bytes = 0;
 	int err = 0;
 
 	s->n = 0;
 	if (w->runs) {
 		for (unsigned int k = 0; k < n; k++)
-			blocks += s->buf[k].size >> s->shift;
-		w->blocks += blocks;
+			bytes += s->buf[k].size;
+		w->bytes += bytes;
+		w->blocks += bytes >> s->shift;
 		return n ? w->runs(w->arg, s->buf, n, s->order) : 0;
 	}
 	/* blocks counts what the caller was given, up to a run it refused. */
 	for (unsigned int k = 0; !err && k < n; k++) {
+		w->bytes += s->buf[k].size;
 		w->blocks += s->buf[k].size >> s->shift;
 		if (w->block)
 			err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
