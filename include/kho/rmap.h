@@ -54,6 +54,10 @@ const char *kho_kind_name(unsigned int kind);
 /* Use storage[0..cap) for the map. */
 void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int cap);
 
+/* Make dst a copy of src in storage[0..cap). Errors: -KHO_E_NOSPC (cap < src->nr). */
+int kho_rmap_copy(struct kho_rmap *dst, struct kho_range *storage, unsigned int cap,
+		  const struct kho_rmap *src);
+
 /*
  * Add [start, end) of kind. Same kind+label ranges that touch or overlap merge.
  * Errors: -KHO_E_INVAL (empty or bad kind), -KHO_E_OVERLAP (another kind is there),

@@ -18,10 +18,12 @@ const char *kho_kind_name(unsigned int kind)
 
 void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int cap)
 {
-	rm->r = storage;
+	/* A little room in front: insertions below many ranges (scratch under a
+	 * hand-over's blocks) do not have to move the whole table first. */
+	rm->lo = cap / 32;
+	rm->r = storage + rm->lo;
 	rm->nr = 0;
 	rm->cap = cap;
-	rm->lo = 0;
 }
 
 static int same_label(const char *a, const char *b)
@@ -72,6 +74,21 @@ static void put_range(struct kho_range *x, u64 start, u64 end, unsigned int kind
 	x->end = end;
 	x->kind = kind;
 	x->label = label;
+}
+
+int kho_rmap_copy(struct kho_rmap *dst, struct kho_range *storage, unsigned int cap,
+		  const struct kho_rmap *src)
+{
+	if (src->nr > cap)
+		return -KHO_E_NOSPC;
+	kho_rmap_init(dst, storage, cap);
+	if (dst->lo > cap - src->nr) {
+		dst->lo = 0;
+		dst->r = storage;
+	}
+	memcpy(dst->r, src->r, src->nr * sizeof(*src->r));
+	dst->nr = src->nr;
+	return 0;
 }
 
 /* Free entries after the last range. */

@@ -55,7 +55,7 @@ static void assert_map(const struct kho_rmap *rm, const struct want *w, unsigned
 
 /* A copy of the map, to prove an error changed nothing. */
 struct copy {
-	struct kho_range r[32];
+	struct kho_range r[96];
 	unsigned int nr;
 };
 
@@ -537,10 +537,31 @@ static void test_full_remove_split_refused_unchanged(void **state)
 	assert_same(&rm, &c, "a remove without room for the split");
 }
 
+/* A copy in other storage holds the same ranges; too little room is refused. */
+static void test_copy(void **state)
+{
+	struct kho_range a[64], b[64], c[2];
+	struct kho_rmap src, dst, small;
+
+	(void)state;
+	kho_rmap_init(&src, a, 64);
+	for (u64 i = 0; i < 40; i++)
+		sim_expect(kho_rmap_add(&src, (40 - i) * 0x2000,
+					(40 - i) * 0x2000 + 0x1000, P, NULL),
+			   0);
+	sim_expect(kho_rmap_copy(&dst, b, 64, &src), 0);
+	assert_int_equal(dst.nr, 40);
+	assert_memory_equal(dst.r, src.r, 40 * sizeof(*src.r));
+	assert_true(dst.r >= b && dst.r + dst.nr <= b + 64);
+	sim_expect(kho_rmap_add(&dst, 0x0, 0x1000, S, NULL), 0);
+	assert_int_equal(dst.nr, 41);
+	sim_expect(kho_rmap_copy(&small, c, 2, &src), -KHO_E_NOSPC);
+}
+
 /* ------------------------ against a page-by-page model ----------------------- */
 
 #define MODEL_PAGES 64
-#define MODEL_CAP 24
+#define MODEL_CAP 96 /* storage: the test uses 24 (no room in front), 40 and 96 */
 
 struct model {
 	unsigned char kind[MODEL_PAGES]; /* 0: nothing recorded */
@@ -599,14 +620,13 @@ static void model_check(const struct model *m, unsigned int op)
  * their storage, and the map must stay what a page-by-page model says, refuse
  * what the model refuses, and use all of its room.
  */
-static void test_model_random_ops(void **state)
+static void model_random_ops(unsigned int cap)
 {
 	static const unsigned int kinds[] = { P, S, M, PAY };
 	struct model *m = calloc(1, sizeof(*m));
 
-	(void)state;
 	assert_non_null(m);
-	kho_rmap_init(&m->rm, m->st, MODEL_CAP);
+	kho_rmap_init(&m->rm, m->st, cap);
 	for (unsigned int op = 0; op < 200000; op++) {
 		unsigned int a = model_rand(MODEL_PAGES), len = 1 + model_rand(6);
 		unsigned int b = a + len > MODEL_PAGES ? MODEL_PAGES : a + len;
@@ -641,9 +661,9 @@ static void test_model_random_ops(void **state)
 		if (err == -KHO_E_NOSPC && !want) {
 			/* An operation adds at most two ranges: only then may it lack
 			 * room. */
-			if (m->rm.nr + 2 <= MODEL_CAP)
+			if (m->rm.nr + 2 <= cap)
 				fail_msg("op %u: no room with %u of %u entries in use",
-					 op, m->rm.nr, MODEL_CAP);
+					 op, m->rm.nr, cap);
 			assert_same(&m->rm, &c, "a refused operation");
 			continue;
 		}
@@ -660,6 +680,14 @@ static void test_model_random_ops(void **state)
 				 model_runs(m->kind));
 	}
 	free(m);
+}
+
+static void test_model_random_ops(void **state)
+{
+	(void)state;
+	model_random_ops(24);
+	model_random_ops(40);
+	model_random_ops(MODEL_CAP);
 }
 
 int main(void)
@@ -691,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_full_add_refused_unchanged),
 		cmocka_unit_test(test_full_carve_refused_unchanged),
 		cmocka_unit_test(test_full_remove_split_refused_unchanged),
+		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_model_random_ops),
 	};
 
