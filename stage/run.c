@@ -22,7 +22,8 @@
 
 extern const char stage_board_dtb[];
 
-static struct kho_range ranges[STAGE_MAX_RANGES];
+/* Initialised by kho_rmap_init() before use: not cleared at entry (512 KiB). */
+static struct kho_range ranges[STAGE_MAX_RANGES] __attribute__((section(".bss.noinit")));
 static struct kho_mem mem;
 static struct boot_state st;
 
