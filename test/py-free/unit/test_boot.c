@@ -443,6 +443,19 @@ static void test_crc32_known_value(void **state)
 	assert_int_equal(boot_crc32(0, "123456789", 9), 0xcbf43926);
 }
 
+/* Long enough for the tables, from an aligned and a misaligned start. */
+static void test_crc32_tables(void **state)
+{
+	u8 b[1000];
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(b); i++)
+		b[i] = (u8)(i * 7 + 3);
+	assert_int_equal(boot_crc32(0, b, sizeof(b)), 0x17bc2a46);
+	assert_int_equal(boot_crc32(0, b + 1, sizeof(b) - 1), 0x6aa56d54);
+	assert_int_equal(boot_crc32(boot_crc32(0, b, 300), b + 300, 700), 0x17bc2a46);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -463,6 +476,7 @@ int main(void)
 		T(test_payload_entry_outside_refused),
 		T(test_fill_writes_pattern_only_into_buffers),
 		T(test_crc32_known_value),
+		T(test_crc32_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
