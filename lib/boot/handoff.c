@@ -260,13 +260,15 @@ int boot_handoff(struct boot_state *st)
  * What the CPU wrote through a cacheable mapping: map pages, blobs and buffers
  * (preserved), meta, and the payload it copied or built. The container and the
  * input DTB were only read: their memory already holds what the kernel reads.
- * Forwarding, map and preserved ranges are mostly the previous kernel's, never
- * written here (10 k blocks are 40 MiB to clean for nothing): the stage's own
- * share is the pages it allocated and the buffers it filled.
+ * Map and preserved ranges are the pages the stage allocated (all of them on a
+ * cold boot, a few forwarding: the rest is the previous kernel's, never written
+ * here; 10 k blocks are 40 MiB to clean for nothing) and the buffers it filled
+ * (a buffer not filled is not written). Only when too many runs of pages were
+ * handed out to remember are the whole ranges cleaned.
  */
 static int own_pages_known(const struct boot_state *st)
 {
-	return st->forward && !st->alloc_lost;
+	return !st->alloc_lost;
 }
 
 static int written(const struct boot_state *st, const struct kho_range *r)
