@@ -71,7 +71,7 @@ int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch);
 
 /*
  * Write both /chosen properties into dt (which must have room: fdt_open_into() it
- * larger first), deleting stale copies, in the root's cell sizes. Creates /chosen
+ * larger first), replacing stale copies, in the root's cell sizes. Creates /chosen
  * if absent. Errors: -KHO_E_CELLS (a value does not fit the cells), -KHO_E_FDT.
  */
 int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch);

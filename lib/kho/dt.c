@@ -217,12 +217,10 @@ int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch)
 	slen = kho_dt_write_pair(scr_cells, &c, ch->scratch_phys, ch->scratch_len);
 	if (flen < 0 || slen < 0)
 		return -KHO_E_CELLS;
-	err = kho_dt_clear_chosen(dt);
-	if (err)
-		return err;
 	chosen = chosen_node(dt);
 	if (chosen < 0)
 		return -KHO_E_FDT;
+	/* A stale copy is replaced in place: nothing moves when the size is kept. */
 	if (fdt_setprop(dt, chosen, KHO_CHOSEN_FDT_PROP, fdt_cells, flen) ||
 	    fdt_setprop(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, scr_cells, slen))
 		return -KHO_E_FDT;
