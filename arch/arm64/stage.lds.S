@@ -21,7 +21,8 @@ SECTIONS
 		*(.text .text.*)
 	}
 	.rodata : ALIGN(16) { *(.rodata .rodata.*) }
-	.data : ALIGN(16) {
+	.data : ALIGN(64) {
+		__data_start = .;
 		*(.data.rel.ro .data.rel.ro.*)
 		*(.data .data.*)
 		*(.got .got.plt)
