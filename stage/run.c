@@ -211,9 +211,20 @@ static void read_fw(void)
 		st.fw[i].seed = 0;
 }
 
+/*
+ * Without both /chosen properties kho_dt_get_chosen() finds no hand-over; it
+ * would find that out by looking /chosen up again, a walk of the whole DT.
+ */
+static int handover_props(const struct stage_dt *dt)
+{
+	return fdt_getprop(dt->fdt, dt->chosen, KHO_CHOSEN_FDT_PROP, NULL) &&
+	       fdt_getprop(dt->fdt, dt->chosen, KHO_CHOSEN_SCRATCH_PROP, NULL);
+}
+
 static void take_handover(const struct stage_dt *dt)
 {
-	int err = boot_take_handover(&st, dt->fdt);
+	int err = handover_props(dt) ? boot_take_handover(&st, dt->fdt)
+				     : -KHO_E_NO_HANDOVER;
 
 	if (err == -KHO_E_NO_HANDOVER) {
 		stage_log("khofw: no incoming hand-over: cold boot");
