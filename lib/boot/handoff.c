@@ -136,6 +136,24 @@ static char *dtb_free(void *dtb, u32 need)
 	return fdt_totalsize(dtb) - used >= need ? (char *)dtb + used : NULL;
 }
 
+/*
+ * n bytes from s to d, overlapping, a 4-byte word at a time: struct offsets and
+ * sizes are multiples of 4, and memmove() goes a byte at a time unless both ends
+ * are 8-byte aligned.
+ */
+static void dtb_move(char *d, const char *s, u32 n)
+{
+	u32 *dw = (u32 *)(void *)d;
+	const u32 *sw = (const u32 *)(const void *)s;
+
+	if (d < s)
+		for (u32 i = 0; i < n / 4; i++)
+			dw[i] = sw[i];
+	else
+		for (u32 i = n / 4; i; i--)
+			dw[i - 1] = sw[i - 1];
+}
+
 /* Struct bytes [b, c) before [a, b), the smaller part through the free space. */
 static int dtb_rotate(void *dtb, u32 a, u32 b, u32 c)
 {
@@ -146,11 +164,11 @@ static int dtb_rotate(void *dtb, u32 a, u32 b, u32 c)
 		return -KHO_E_FDT;
 	if (b - a <= c - b) {
 		memcpy(tmp, s + a, b - a);
-		memmove(s + a, s + b, c - b);
+		dtb_move(s + a, s + b, c - b);
 		memcpy(s + a + (c - b), tmp, b - a);
 	} else {
 		memcpy(tmp, s + b, c - b);
-		memmove(s + a + (c - b), s + a, b - a);
+		dtb_move(s + a + (c - b), s + a, b - a);
 		memcpy(s + a, tmp, c - b);
 	}
 	return 0;
@@ -242,19 +260,18 @@ static int dtb_edit_begin(void *dtb, struct dtb_nodes *n)
 	return dtb_resmem_last(dtb, n);
 }
 
-/* The two, last, become the root's first children. */
-static int dtb_edit_end(void *dtb)
+/*
+ * The two, /chosen right before /reserved-memory as n says (n->first unchanged
+ * since: the edits were inside them), become the root's first children.
+ */
+static int dtb_edit_end(void *dtb, const struct dtb_nodes *n)
 {
-	struct dtb_nodes n;
-	int err = dtb_scan(dtb, &n);
+	u32 end = dtb_node_end(dtb, (u32)n->resmem);
 
-	if (err)
-		return err;
-	if (n.chosen < 0 || n.resmem < n.chosen ||
-	    dtb_node_end(dtb, (u32)n.chosen) != (u32)n.resmem ||
-	    dtb_node_end(dtb, (u32)n.resmem) != (u32)n.end)
+	if (!end || n->first > n->chosen ||
+	    dtb_node_end(dtb, (u32)n->chosen) != (u32)n->resmem)
 		return -KHO_E_FDT;
-	return dtb_rotate(dtb, (u32)n.first, (u32)n.chosen, (u32)n.end);
+	return dtb_rotate(dtb, (u32)n->first, (u32)n->chosen, end);
 }
 
 /* "name@hexaddr" into buf (at least 40 bytes), as DT unit names are written. */
@@ -490,7 +507,7 @@ static int edit_dtb(struct boot_state *st, void *dtb)
 		err = add_cma(st, dtb, n.resmem);
 	if (!err && (st->pl.flags & BOOT_PAYLOAD_F_NO_KHO) && !st->forward)
 		err = fallback_resmem(st, dtb, n.resmem);
-	return err ? err : dtb_edit_end(dtb);
+	return err ? err : dtb_edit_end(dtb, &n);
 }
 
 int boot_handoff(struct boot_state *st)
