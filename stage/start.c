@@ -81,6 +81,18 @@ int stage_for_each_bank(const struct stage_dt *dt,
 	return err < 0 ? err : 0;
 }
 
+/*
+ * [start, end) inside one region already there: mapping it again, as the same
+ * RAM, would only split the bank's large blocks into pages around it.
+ */
+static int in_region(const struct regions *rs, u64 start, u64 end)
+{
+	for (unsigned int i = 0; i < rs->n; i++)
+		if (start >= rs->r[i].base && end - rs->r[i].base <= rs->r[i].size)
+			return 1;
+	return 0;
+}
+
 /* RAM banks, rounded inwards: only whole pages of RAM are mapped cacheable. */
 static int add_ram(void *arg, u64 base, u64 size)
 {
@@ -100,7 +112,7 @@ int stage_mmu_map(const struct stage_dt *dt, const struct arch_region *extra,
 	unsigned int nd = board_device_regions(base, size, STAGE_MAX_DEVICES);
 	int err = stage_for_each_bank(dt, add_ram, &rs);
 
-	if (!err)
+	if (!err && !in_region(&rs, stage_image_start(), stage_image_end()))
 		err = add_region(&rs, stage_image_start(), stage_image_end(),
 				 ARCH_MEM_NORMAL_WB);
 	/* Devices after RAM: a DT cannot make MMIO cacheable. */
