@@ -74,8 +74,8 @@ int stage_dt_scan(const void *fdt, struct stage_dt *d)
 			d->more = 1;
 		else if (tag == FDT_BEGIN_NODE && depth == 1)
 			d->top[d->nr++] = (int)off;
-		else if (tag == FDT_PROP && depth == 2 && d->nr && len - off >= 12 &&
-			 is_device_type(fdt, be32_at(s + off + 8)))
+		else if (tag == FDT_PROP && depth == 2 && d->nr && !d->more &&
+			 len - off >= 12 && is_device_type(fdt, be32_at(s + off + 8)))
 			d->typed |= 1ull << (d->nr - 1);
 		depth += tag == FDT_BEGIN_NODE ? 1 : tag == FDT_END_NODE ? -1 : 0;
 		off = skip_tag(s, len, off + 4, tag);
