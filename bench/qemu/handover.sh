@@ -27,15 +27,16 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 config=${STAGE_CONFIG:-qemu_virt_arm64}
-# The production stage (test hooks off), run forward and cold after the others.
-prod=${PROD_CONFIG:-${config}_nohooks}
+# The production stage (test hooks off), run forward and cold after the others;
+# PROD_CONFIG= (empty) leaves it out.
+prod=${PROD_CONFIG-${config}_nohooks}
 blocks=${BLOCKS:-10000}
 initrd_mib=${INITRD_MIB:-16}
 plugin=$build/host/bench/handover_count.so
 park=$build/host/bench/park.bin
 w=$build/bench-qemu
 mkdir -p "$w"
-for f in "$build/$config/khofw.bin" "$build/$prod/khofw.bin" "$plugin" "$park" \
+for f in "$build/$config/khofw.bin" ${prod:+"$build/$prod/khofw.bin"} "$plugin" "$park" \
 	"$build/host/mkpayload" "$build/host/test/mkhandover"; do
 	[ -f "$f" ] || { echo "handover.sh: $f missing (make bench-qemu builds it)" >&2; exit 1; }
 done
@@ -245,6 +246,7 @@ printf '   bytes copied after load (goal 0): %d\n' "$(payload_stores forward)"
 
 # The production stage: test hooks off (no khofw.* command-line hooks, no test
 # pattern written into the firmware buffers).
+[ -n "$prod" ] || exit 0
 use_stage "$prod"
 run prod-forward "$w/payload.bin" "$w/kho-os.dtb" \
 	-device "loader,file=$w/ram.img,addr=0x50000000,force-raw=on"
