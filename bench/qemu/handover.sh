@@ -64,7 +64,7 @@ use_stage() {
 }
 use_stage "$config"
 # The stage's steps, in the order stage_run() takes them.
-PHASES=${PHASES:-"stage_start stage_run boot_take_handover boot_read_fw boot_take_payload
+PHASES=${PHASES:-"stage_start stage_run boot_take_handover_at boot_read_fw boot_take_payload
 	boot_plan_scratch boot_place boot_fill_fw boot_handoff boot_for_each_written
 	arch_boot_kernel"}
 popts=
@@ -124,7 +124,7 @@ sum_fn() { awk -v re="$2" '$1 == "fn" && $2 ~ re { s += $3 } END { print s + 0 }
 # The stage's own regions and the ranges of its reservation table (console), for
 # the destination of each stored line.
 regions() {
-	for s in __bss_start __stack_start __pgtable_pool_start __page_pool_start __image_end; do
+	for s in __bss_start __stack_start __pgtable_pool_start __image_end; do
 		printf '%s ' "$(hex "$load + 0x$(sym $s)")"
 	done
 	echo
@@ -145,7 +145,6 @@ destinations() {
 		lo[n] = num(load); hi[n] = num(r[2]); p[n] = 1; what[n++] = "stage data+bss"
 		lo[n] = num(r[2]); hi[n] = num(r[3]); p[n] = 1; what[n++] = "stage stack"
 		lo[n] = num(r[3]); hi[n] = num(r[4]); p[n] = 1; what[n++] = "stage page tables"
-		lo[n] = num(r[4]); hi[n] = num(r[5]); p[n] = 1; what[n++] = "stage page pool"
 	}
 	/khofw: firmware buffer [^ ]+ 0x[0-9a-f]+-0x[0-9a-f]+ / {
 		sub(/.*khofw: firmware buffer /, "")

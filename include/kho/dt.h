@@ -70,6 +70,12 @@ struct kho_chosen {
 int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch);
 
 /*
+ * kho_dt_get_chosen() for the /chosen node the caller found at offset chosen of
+ * dt (a checked FDT). Errors: -KHO_E_NO_HANDOVER, -KHO_E_CHOSEN, -KHO_E_CELLS.
+ */
+int kho_dt_read_chosen(const void *dt, int chosen, struct kho_chosen *ch);
+
+/*
  * Write both /chosen properties into dt (which must have room: fdt_open_into() it
  * larger first), replacing stale copies, in the root's cell sizes. Creates /chosen
  * if absent. Errors: -KHO_E_CELLS (a value does not fit the cells), -KHO_E_FDT.

@@ -16,10 +16,9 @@
 #include <libfdt.h>
 #include <string.h>
 
-int boot_take_handover(struct boot_state *st, const void *dt)
+/* Protect an opened hand-over and check its firmware-level blobs. */
+static int take_opened(struct boot_state *st, int err)
 {
-	int err = kho_in_open(&st->in, dt, st->mem, st->cfg.page_shift, KHO_ABI_AUTO);
-
 	if (!err)
 		err = kho_in_protect(&st->in, &st->rm);
 	if (!err)
@@ -31,6 +30,25 @@ int boot_take_handover(struct boot_state *st, const void *dt)
 		if (st->in.scratch[i].size)
 			st->scratch[st->nr_scratch++] = st->in.scratch[i];
 	return 0;
+}
+
+int boot_take_handover(struct boot_state *st, const void *dt)
+{
+	return take_opened(
+		st, kho_in_open(&st->in, dt, st->mem, st->cfg.page_shift, KHO_ABI_AUTO));
+}
+
+int boot_take_handover_at(struct boot_state *st, const void *dt, int chosen)
+{
+	struct kho_chosen ch;
+	int err = kho_dt_read_chosen(dt, chosen, &ch);
+
+	if (err) {
+		memset(&st->in, 0, sizeof(st->in));
+		return err;
+	}
+	return take_opened(st, kho_in_open_at(&st->in, &ch, st->mem, st->cfg.page_shift,
+					      KHO_ABI_AUTO));
 }
 
 static int resmem_u64(const void *fdt, int node, const char *name, u64 *v)

@@ -157,25 +157,28 @@ static int chosen_pair(const void *dt, int chosen, const char *name,
 	return 0;
 }
 
-int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch)
+int kho_dt_read_chosen(const void *dt, int chosen, struct kho_chosen *ch)
 {
 	struct kho_cells c;
-	int chosen, err;
+	int err = kho_dt_cells(dt, 0, &c);
 
-	if (fdt_check_header(dt))
-		return -KHO_E_FDT_HEADER;
-	err = kho_dt_cells(dt, 0, &c);
-	if (err)
-		return err;
-	chosen = fdt_path_offset(dt, "/chosen");
-	if (chosen < 0)
-		return -KHO_E_NO_HANDOVER;
-	err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys,
-			  &ch->fdt_len);
+	if (!err)
+		err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys,
+				  &ch->fdt_len);
 	if (!err)
 		err = chosen_pair(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, &c,
 				  &ch->scratch_phys, &ch->scratch_len);
 	return err;
+}
+
+int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch)
+{
+	int chosen;
+
+	if (fdt_check_header(dt))
+		return -KHO_E_FDT_HEADER;
+	chosen = fdt_path_offset(dt, "/chosen");
+	return chosen < 0 ? -KHO_E_NO_HANDOVER : kho_dt_read_chosen(dt, chosen, ch);
 }
 
 static int chosen_node(void *dt)
