@@ -98,16 +98,21 @@ static void table(void)
 {
 	unsigned int shown = 0;
 	u64 more = 0, more_bytes = 0;
+	const struct kho_range *r = st.rm.r, *end = r + st.rm.nr;
 
 	stage_log("khofw: %-16s %-18s %-18s %10s", "kind", "start", "end", "size");
-	for (unsigned int k = 0; k < st.rm.nr; k++) {
-		const struct kho_range *r = &st.rm.r[k];
+	for (; r < end; r++) {
+		if (r->kind == KHO_KIND_PRESERVED && shown >= TABLE_PRESERVED_MAX) {
+			/* A hand-over's thousands of blocks: counted in a tight loop. */
+			const struct kho_range *from = r;
 
-		if (r->kind == KHO_KIND_PRESERVED && shown++ >= TABLE_PRESERVED_MAX) {
-			more++;
-			more_bytes += r->end - r->start;
-			continue;
+			for (; r < end && r->kind == KHO_KIND_PRESERVED; r++)
+				more_bytes += r->end - r->start;
+			more += (u64)(r - from);
+			if (r == end)
+				break;
 		}
+		shown += r->kind == KHO_KIND_PRESERVED;
 		stage_log("khofw: %-16s 0x%016llx 0x%016llx %10llu %s",
 			  kho_kind_name(r->kind), (unsigned long long)r->start,
 			  (unsigned long long)r->end,
@@ -211,20 +216,11 @@ static void read_fw(void)
 		st.fw[i].seed = 0;
 }
 
-/*
- * Without both /chosen properties kho_dt_get_chosen() finds no hand-over; it
- * would find that out by looking /chosen up again, a walk of the whole DT.
- */
-static int handover_props(const struct stage_dt *dt)
-{
-	return fdt_getprop(dt->fdt, dt->chosen, KHO_CHOSEN_FDT_PROP, NULL) &&
-	       fdt_getprop(dt->fdt, dt->chosen, KHO_CHOSEN_SCRATCH_PROP, NULL);
-}
-
 static void take_handover(const struct stage_dt *dt)
 {
-	int err = handover_props(dt) ? boot_take_handover(&st, dt->fdt)
-				     : -KHO_E_NO_HANDOVER;
+	/* /chosen as the one pass over the DT found it: no lookup of it again. */
+	int err = dt->chosen >= 0 ? boot_take_handover_at(&st, dt->fdt, dt->chosen)
+				  : -KHO_E_NO_HANDOVER;
 
 	if (err == -KHO_E_NO_HANDOVER) {
 		stage_log("khofw: no incoming hand-over: cold boot");

@@ -566,10 +566,14 @@ void boot_for_each_written(const struct boot_state *st,
 			   void (*fn)(void *arg, u64 phys, u64 size), void *arg)
 {
 	int own = own_pages_known(st);
+	const struct kho_range *r = st->rm.r, *end = r + st->rm.nr;
 
-	for (unsigned int k = 0; k < st->rm.nr; k++) {
-		const struct kho_range *r = &st->rm.r[k];
-
+	/* Thousands of preserved ranges, skipped in a tight loop when pages are known. */
+	for (; r < end; r++) {
+		while (own && r < end && r->kind == KHO_KIND_PRESERVED)
+			r++;
+		if (r == end)
+			break;
 		if (written(st, r))
 			fn(arg, r->start, r->end - r->start);
 	}
