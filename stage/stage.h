@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The boot stage's own services: entry, logging, its footprint, a page pool,
+ * The boot stage's own services: entry, logging, its footprint,
  * the identity map and the kernel command line. stage_start() (start.c) brings
  * the CPU, console, DT and MMU up and calls stage_run(), which does the real
  * work (stage/run.c); a weak stage_run() that only reports "no payload" lets the
@@ -84,21 +84,12 @@ void __attribute__((noreturn)) stage_panic(const char *fmt, ...)
 /* ------------------------------- footprint ------------------------------- */
 
 /*
- * Physical extent of the loaded stage, [start, end): image, bss, stack, page
- * table pool and page pool (the Image header's image_size). It must be protected
+ * Physical extent of the loaded stage, [start, end): image, bss, stack and page
+ * table pool (the Image header's image_size). It must be protected
  * (KHO_KIND_FIRMWARE) until the jump.
  */
 u64 stage_image_start(void);
 u64 stage_image_end(void);
-
-/* --------------------------------- pages --------------------------------- */
-
-/*
- * A struct kho_page_alloc over the stage's page pool (CONFIG_STAGE_PAGE_POOL_SIZE
- * in the stage's footprint): each call hands out one zeroed 4 KiB page, never
- * the same twice; -KHO_E_NOMEM once the pool is used up.
- */
-struct kho_page_alloc stage_page_alloc(void);
 
 /* ---------------------------------- MMU ---------------------------------- */
 

@@ -4,7 +4,7 @@
  * Image header and text, read-only data, data, the dynamic relocations, then
  * what the file does not carry: tables initialised before use (.bss.noinit,
  * neither cleared nor invalidated at entry), bss (cleared at entry) and the pools
- * (stack, translation tables, pages; not cleared). image_size in the Image header
+ * (stack, translation tables; not cleared). image_size in the Image header
  * is the whole of it, so a loader keeps the pools free too.
  */
 OUTPUT_FORMAT("elf64-littleaarch64")
@@ -62,9 +62,6 @@ SECTIONS
 		__pgtable_pool_start = .;
 		. += CONFIG_STAGE_PGTABLE_POOL_SIZE;
 		__pgtable_pool_end = .;
-		__page_pool_start = .;
-		. += CONFIG_STAGE_PAGE_POOL_SIZE;
-		__page_pool_end = .;
 	}
 	__image_end = .;
 	_image_size = ABSOLUTE(__image_end - __image_start);
@@ -77,4 +74,3 @@ SECTIONS
 ASSERT(_start == 0, "the Image header must come first")
 ASSERT(__stack_end % 16 == 0, "stack alignment")
 ASSERT(__pgtable_pool_start % 4096 == 0, "table pool alignment")
-ASSERT(__page_pool_start % 4096 == 0, "page pool alignment")
