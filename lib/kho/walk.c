@@ -203,8 +203,9 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 	int err = 0;
 
 	for (;;) {
-		if (!x) {
-			i = skip_words(v, n, i + 1, 0);
+		if (!x && (++i >= n || !(x = v[i]))) {
+			/* The next word is empty too: skip the empty ones at once. */
+			i = skip_words(v, n, i, 0);
 			if (i >= n)
 				break;
 			x = v[i];
