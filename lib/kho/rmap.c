@@ -197,16 +197,21 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 	struct kho_range *x = rm->r + rm->nr, *lim = rm->r + (rm->cap - rm->lo);
 	const struct kho_run *p = r, *end_r = r + n;
 	u64 last = rm->nr ? x[-1].end : 0;
-	int open = rm->nr && x[-1].kind == kind && !x[-1].label;
 
-	/* x (the next free entry), the last end and whether it may grow: registers. */
+	/* x (the next free entry) and the last end stay in registers. */
 	for (; p < end_r; p++) {
 		u64 start = p->phys, end = start + p->size;
 
+		if (__builtin_expect(start > last && end > start && x < lim, 1)) {
+			put_range(x++, start, end, kind, NULL);
+			last = end;
+			continue;
+		}
 		if (end <= start || start < last)
 			break;
 		if (start == last && x != rm->r) {
-			if (!open)
+			/* Touching the last range: merged if of kind, unlabelled. */
+			if (x[-1].kind != kind || x[-1].label)
 				break;
 			x[-1].end = last = end;
 			continue;
@@ -215,7 +220,6 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 			break;
 		put_range(x++, start, end, kind, NULL);
 		last = end;
-		open = 1;
 	}
 	rm->nr = (unsigned int)(x - rm->r);
 	return (unsigned int)(p - r);
