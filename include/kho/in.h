@@ -62,7 +62,10 @@ struct kho_blob {
 int kho_in_for_each_blob(const struct kho_in *in,
 			 int (*fn)(void *arg, const struct kho_blob *b), void *arg);
 
-/* Find a blob by name. Errors: -KHO_E_NOT_FOUND and those of kho_in_for_each_blob(). */
+/*
+ * Find a blob by name; only that blob is read. Errors: -KHO_E_NOT_FOUND,
+ * -KHO_E_DUP_BLOB (two of that name), and kho_in_for_each_blob()'s for that blob.
+ */
 int kho_in_find_blob(const struct kho_in *in, const char *name, struct kho_blob *b);
 
 /*

@@ -224,31 +224,21 @@ int kho_in_for_each_blob(const struct kho_in *in,
 	return count;
 }
 
-struct find_ctx {
-	const char *name;
-	struct kho_blob *out;
-	int found;
-};
-
-static int find_one(void *arg, const struct kho_blob *b)
-{
-	struct find_ctx *f = arg;
-
-	if (!f->found && !strcmp(b->name, f->name)) {
-		*f->out = *b;
-		f->found = 1;
-	}
-	return 0;
-}
-
 int kho_in_find_blob(const struct kho_in *in, const char *name, struct kho_blob *b)
 {
-	struct find_ctx f = { name, b, 0 };
-	int err = kho_in_for_each_blob(in, find_one, &f);
+	int node, found = -1;
 
-	if (err < 0)
-		return err;
-	return f.found ? 0 : -KHO_E_NOT_FOUND;
+	if (!KHO_HAVE_IN)
+		return -KHO_E_ABI;
+	/* Names only: the other blobs' properties are not read again. */
+	fdt_for_each_subnode (node, in->fdt, 0) {
+		if (strcmp(fdt_get_name(in->fdt, node, NULL), name))
+			continue;
+		if (found >= 0)
+			return -KHO_E_DUP_BLOB;
+		found = node;
+	}
+	return found < 0 ? -KHO_E_NOT_FOUND : read_blob(in, found, b);
 }
 
 int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
