@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Error strings for libkho's single error space. */
 #include <kho/err.h>
+#include <string.h>
 #include "strtab.h"
 
 /* X(code, text) for every code, in the order of enum kho_err (checked below). */
@@ -47,6 +48,13 @@ KHO_ERR_TEXTS(AS_CHECK)
 _Static_assert((int)NR_TEXTS == (int)KHO_E_COUNT_MAX, "one text per code");
 
 static const char texts[] = KHO_ERR_TEXTS(AS_TEXT);
+
+const char *kho_strtab(const char *t, unsigned int n)
+{
+	while (n--)
+		t += strlen(t) + 1;
+	return t;
+}
 
 const char *kho_strerror(int err)
 {
