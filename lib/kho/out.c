@@ -5,6 +5,7 @@
 #include <kho/out.h>
 #include <libfdt.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include "walk.h"
 
@@ -51,9 +52,22 @@ unsigned int kho_split_order(u64 pfn, u64 end_pfn)
 	return tz < lg ? tz : lg;
 }
 
+/* A variable 64-bit shift is long on a 32-bit target: there, one copy of it. */
+#if UINTPTR_MAX == 0xffffffffu
+#define SHIFT64_FN __attribute__((noinline))
+#else
+#define SHIFT64_FN
+#endif
+
+/* Bytes of a block of 2^order pages. */
+static SHIFT64_FN u64 block_size(const struct kho_out *out, unsigned int order)
+{
+	return (u64)1 << (out->page_shift + order);
+}
+
 static u64 page_size(const struct kho_out *out)
 {
-	return (u64)1 << out->page_shift;
+	return block_size(out, 0);
 }
 
 /*
@@ -100,7 +114,7 @@ static int preserve_check(const struct kho_out *out, u64 phys, unsigned int orde
 
 	if (order > kho_abi_max_order(out->abi, out->page_shift))
 		return -KHO_E_ORDER;
-	size = page_size(out) << order;
+	size = block_size(out, order);
 	if (phys & (size - 1))
 		return -KHO_E_MISALIGNED;
 	err = kho_mem_check_ram(out->mem, phys, size);
@@ -119,7 +133,7 @@ int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 	err = preserve_check(out, phys, order);
 	if (err)
 		return err;
-	end = phys + (page_size(out) << order);
+	end = phys + block_size(out, order);
 	if (out->rm) {
 		err = kho_rmap_add(out->rm, phys, end, KHO_KIND_PRESERVED, NULL);
 		if (err)
@@ -133,7 +147,7 @@ int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 
 int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 {
-	u64 size = page_size(out) << order;
+	u64 size = block_size(out, order);
 	int err;
 
 	if (!KHO_HAVE_OUT)
@@ -450,7 +464,7 @@ static struct dma_ent *dma_table(const struct kho_out *out, int *err)
 /* Bytes an allocation of size preserves: 1 << get_order(size) pages. */
 static u64 dma_extent(const struct kho_out *out, u64 size)
 {
-	return page_size(out) << kho_get_order(size, out->page_shift);
+	return block_size(out, kho_get_order(size, out->page_shift));
 }
 
 int kho_out_remove_blob(struct kho_out *out, const char *name)
