@@ -5,7 +5,6 @@
 #include <kho/out.h>
 #include <libfdt.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 #include "walk.h"
 
@@ -52,15 +51,8 @@ unsigned int kho_split_order(u64 pfn, u64 end_pfn)
 	return tz < lg ? tz : lg;
 }
 
-/* A variable 64-bit shift is long on a 32-bit target: there, one copy of it. */
-#if UINTPTR_MAX == 0xffffffffu
-#define SHIFT64_FN __attribute__((noinline))
-#else
-#define SHIFT64_FN
-#endif
-
 /* Bytes of a block of 2^order pages. */
-static SHIFT64_FN u64 block_size(const struct kho_out *out, unsigned int order)
+static KHO_SHIFT64_FN u64 block_size(const struct kho_out *out, unsigned int order)
 {
 	return (u64)1 << (out->page_shift + order);
 }
