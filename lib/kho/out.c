@@ -214,15 +214,25 @@ int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 	return ret;
 }
 
-/* A zeroed page for a blob, preserved as one order-0 block. */
+/*
+ * A zeroed page for a blob, preserved as one order-0 block. It is written only
+ * once preserved: the checks (RAM, rm) come before the memset.
+ */
 static void *blob_page(struct kho_out *out, u64 *phys, int *err)
 {
-	void *p =
-		kho_alloc_map_page(out->mem, out->page_shift, &out->pa, NULL, phys, err);
+	void *p;
 
-	if (p && (*err = kho_out_preserve(out, *phys, 0)))
+	*err = out->pa.alloc ? out->pa.alloc(out->pa.arg, phys) : -KHO_E_NOMEM;
+	if (*err) {
+		*err = *err < 0 ? *err : -KHO_E_NOMEM;
 		return NULL;
-	return p;
+	}
+	p = kho_mem_ptr(out->mem, *phys, page_size(out), err);
+	if (p)
+		*err = kho_out_preserve(out, *phys, 0);
+	if (!p || *err)
+		return NULL;
+	return memset(p, 0, page_size(out));
 }
 
 /* The blob page at *slot, made on first use; *slot stays 0 if that fails. */
