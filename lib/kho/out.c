@@ -517,26 +517,28 @@ int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 }
 
 /*
- * What a new entry must satisfy before anything is done for it. Two allocations
- * on one block would share its bit in the map: unpreserving either
- * (kho_out_dma_truncate()) would drop the other's too.
+ * What entry in must satisfy before anything is done for it, as
+ * kho_out_dma_alloc() (listed 0) or kho_out_dma_listed() adds it; *order is
+ * its block's. Two allocations on one block would share its bit in the map:
+ * unpreserving either (kho_out_dma_truncate()) would drop the other's too.
  */
-static int dma_args_ok(const struct kho_out *out, u64 phys, u64 size)
+static int dma_check(const struct kho_out *out, const struct dma_ent *in, int listed,
+		     unsigned int *order)
 {
 	const struct dma_ent *t = NULL;
-	u64 len;
+	u64 phys = in->page_phys, len;
 	int err = 0;
 
 	if (!KHO_HAVE_OUT || kho_abi_is_v1(out->abi))
 		return -KHO_E_ABI;
-	if (!size)
+	if (!in->size)
 		return -KHO_E_INVAL;
 	if (out->nr_dma >= KHO_OUT_MAX_DMA)
 		return -KHO_E_NOSPC;
-	if (kho_get_order(size, out->page_shift) >
-	    kho_abi_max_order(out->abi, out->page_shift))
+	*order = kho_get_order(in->size, out->page_shift);
+	if (*order > kho_abi_max_order(out->abi, out->page_shift))
 		return -KHO_E_ORDER;
-	len = dma_extent(out, size);
+	len = block_size(out, *order);
 	if (phys & (len - 1))
 		return -KHO_E_MISALIGNED;
 	if (out->nr_dma && !(t = dma_table(out, &err)))
@@ -544,31 +546,27 @@ static int dma_args_ok(const struct kho_out *out, u64 phys, u64 size)
 	for (unsigned int i = 0; i < out->nr_dma; i++)
 		if (kho_overlaps(t[i].page_phys, dma_extent(out, t[i].size), phys, len))
 			return -KHO_E_OVERLAP;
+	if (listed && out->nr_dma > out->nr_dma_listed)
+		return -KHO_E_INVAL;
+	if (listed && out->rm &&
+	    !kho_rmap_covered(out->rm, phys, phys + len, KHO_KIND_PRESERVED))
+		return -KHO_E_PROTECTED;
 	return 0;
 }
 
 /*
- * Add entry in as kho_out_dma_alloc() (listed 0: its block is preserved here)
- * or kho_out_dma_listed() does. The blob page is made on first use, and
- * blob-size grown to hold the entry; on error what was done here is undone.
+ * Add entry in after dma_check(), preserving its block unless listed. The blob
+ * page is made on first use, and blob-size grown to hold the entry; on error
+ * what was done here is undone.
  */
 static int dma_add(struct kho_out *out, const struct dma_ent *in, int listed)
 {
 	unsigned int order = 0;
 	struct dma_ent *t;
-	int err = dma_args_ok(out, in->page_phys, in->size);
+	int err = dma_check(out, in, listed, &order);
 
-	if (!err && listed && out->nr_dma > out->nr_dma_listed)
-		err = -KHO_E_INVAL;
-	if (!err && listed && out->rm &&
-	    !kho_rmap_covered(out->rm, in->page_phys,
-			      in->page_phys + dma_extent(out, in->size),
-			      KHO_KIND_PRESERVED))
-		err = -KHO_E_PROTECTED;
-	if (!err && !listed) {
-		order = kho_get_order(in->size, out->page_shift);
+	if (!err && !listed)
 		err = kho_out_preserve(out, in->page_phys, order);
-	}
 	if (err)
 		return err;
 	t = blob_slot(out, &out->dma_phys, &err);
