@@ -153,20 +153,21 @@ int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 enum { BLOCKS_CHECK, BLOCKS_SET, BLOCKS_CLEAR };
 
 /*
- * Walk the kernel's greedy split of [*at, end), capped at the largest order this
- * ABI takes, over the blocks that start below stop: check, preserve or
- * unpreserve each. Stops at the first error (unpreserve errors are ignored),
- * with *at on the block that failed. Returns the number of blocks or the error.
+ * Walk the kernel's greedy split of [*at, end) (page-aligned bytes), capped at
+ * the largest order this ABI takes, over the blocks that start below stop:
+ * check, preserve or unpreserve each. Stops at the first error (unpreserve
+ * errors are ignored), with *at on the block that failed. Returns the number of
+ * blocks or the error. The split of the byte addresses is that of the page
+ * frames plus page_shift, so no address is shifted.
  */
 static int each_block(struct kho_out *out, u64 *at, u64 end, u64 stop, int op)
 {
 	unsigned int max = kho_abi_max_order(out->abi, out->page_shift);
-	u64 pfn = *at;
+	u64 phys = *at;
 	int err = 0, count = 0;
 
-	for (; !err && pfn < stop; count++) {
-		unsigned int order = kho_split_order(pfn, end);
-		u64 phys = pfn << out->page_shift;
+	for (; !err && phys < stop; count++) {
+		unsigned int order = kho_split_order(phys, end) - out->page_shift;
 
 		order = order < max ? order : max;
 		if (op == BLOCKS_CHECK)
@@ -176,30 +177,29 @@ static int each_block(struct kho_out *out, u64 *at, u64 end, u64 stop, int op)
 		else
 			kho_out_unpreserve(out, phys, order);
 		if (!err)
-			pfn += (u64)1 << order;
+			phys += block_size(out, order);
 	}
-	*at = pfn;
+	*at = phys;
 	return err ? err : count;
 }
 
-/* Unwind the blocks of [pfn, end) that kho_out_preserve_range() set below stop. */
-static void unpreserve_range(struct kho_out *out, u64 pfn, u64 stop, u64 end)
+/* Unwind the blocks of [phys, end) that kho_out_preserve_range() set below stop. */
+static void unpreserve_range(struct kho_out *out, u64 phys, u64 stop, u64 end)
 {
-	each_block(out, &pfn, end, stop, BLOCKS_CLEAR);
+	each_block(out, &phys, end, stop, BLOCKS_CLEAR);
 }
 
 int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 {
-	u64 pfn = phys >> out->page_shift, end, at = pfn;
+	u64 end = phys + size, at = phys;
 	int ret;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	if (!size || ((phys | size) & (page_size(out) - 1)))
 		return -KHO_E_INVAL;
-	if (phys + size < phys)
+	if (end < phys)
 		return -KHO_E_WRAP;
-	end = (phys + size) >> out->page_shift;
 	/*
 	 * Check every block first: the unwind below cannot tell a block this call
 	 * set from the same block preserved by an earlier call, and would drop both.
@@ -207,10 +207,10 @@ int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 	ret = each_block(out, &at, end, end, BLOCKS_CHECK);
 	if (ret < 0)
 		return ret;
-	at = pfn;
+	at = phys;
 	ret = each_block(out, &at, end, end, BLOCKS_SET);
 	if (ret < 0)
-		unpreserve_range(out, pfn, at, end);
+		unpreserve_range(out, phys, at, end);
 	return ret;
 }
 
@@ -403,9 +403,7 @@ static int reserve_mem(struct kho_out *out, const char *name, u64 start, u64 siz
 	page = blob_slot(out, &out->memblock_phys, &err);
 	if (!page) {
 		if (!listed)
-			unpreserve_range(out, start >> out->page_shift,
-					 (start + size) >> out->page_shift,
-					 (start + size) >> out->page_shift);
+			unpreserve_range(out, start, start + size, start + size);
 		return err;
 	}
 	r = &out->resmem[out->nr_resmem++];
