@@ -33,14 +33,10 @@ _Static_assert(KHO_OUT_MAX_DMA * sizeof(struct dma_ent) <= 4096, "dma-alloc blob
 
 unsigned int kho_get_order(u64 size, unsigned int page_shift)
 {
-	unsigned int order = 0;
+	/* The bits of size - 1 above the page offset, without a 64-bit shift. */
+	unsigned int bits = size - 1 ? 64 - (unsigned int)__builtin_clzll(size - 1) : 0;
 
-	size = (size - 1) >> page_shift;
-	while (size) {
-		order++;
-		size >>= 1;
-	}
-	return order;
+	return bits > page_shift ? bits - page_shift : 0;
 }
 
 unsigned int kho_split_order(u64 pfn, u64 end_pfn)
