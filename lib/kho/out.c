@@ -612,14 +612,16 @@ static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, 
 int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *areas,
 		    unsigned int n)
 {
-	u64 len = (u64)n * sizeof(*areas), align;
+	/* At most KHO_EARLY_MAP_MAX bytes: the length fits 32 bits. */
+	u32 len = n * (u32)sizeof(*areas);
 	struct kho_scratch *dst;
+	u64 align;
 	int err;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	align = kho_abi_scratch_align(out->abi, out->page_shift);
-	if (!n || len > KHO_EARLY_MAP_MAX)
+	if (!n || n > KHO_EARLY_MAP_MAX / sizeof(*areas))
 		return -KHO_E_SCRATCH;
 	if (phys & 7)
 		return -KHO_E_MISALIGNED;
