@@ -2,7 +2,6 @@
 /* Error strings for libkho's single error space. */
 #include <kho/config.h>
 #include <kho/err.h>
-#include <string.h>
 #include "strtab.h"
 
 /*
@@ -57,13 +56,6 @@ _Static_assert((int)NR_TEXTS == (int)KHO_E_COUNT_MAX, "one text per code");
 /* Only the table kho_strerror() reads is kept. */
 static const char names[] = KHO_ERR_TEXTS(AS_NAME);
 static const char texts[] = KHO_ERR_TEXTS(AS_TEXT);
-
-const char *kho_strtab(const char *t, unsigned int n)
-{
-	while (n--)
-		t += strlen(t) + 1;
-	return t;
-}
 
 const char *kho_strerror(int err)
 {

@@ -6,7 +6,7 @@
 #ifndef KHO_LIB_STRTAB_H
 #define KHO_LIB_STRTAB_H
 
-/* Entry n of a packed table (n below the number of entries); in err.c. */
+/* Entry n of a packed table (n below the number of entries); in version.c. */
 const char *kho_strtab(const char *t, unsigned int n);
 
 #endif
