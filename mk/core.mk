@@ -11,8 +11,10 @@ FREESTANDING := -ffreestanding -fno-stack-protector -ffunction-sections -fdata-s
 CC_host ?= gcc
 CFLAGS_host ?= -O2 -g
 CC_aarch64 ?= aarch64-linux-gnu-gcc
+# No frame chain, as on Thumb-2: nothing walks one (no unwinder; an exception
+# prints the registers), and the prologues cost 2.5% of libkho.
 CFLAGS_aarch64 ?= -Os -mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables $(FREESTANDING)
+	-fno-unwind-tables -fomit-frame-pointer $(FREESTANDING)
 CC_arm ?= arm-none-eabi-gcc
 CFLAGS_arm ?= -Os -mthumb -march=armv7-a -mfloat-abi=soft $(FREESTANDING)
 AR_host ?= ar

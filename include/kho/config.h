@@ -14,6 +14,10 @@
  * ABI, and every kho_in_* / kho_out_* call of a build without any consumer or
  * producer return -KHO_E_ABI. The memory window, the reservation map, the OS DT
  * helpers and the ABI facts are always there.
+ *
+ * Independently of the above, CONFIG_KHO_ERR_NAMES=y makes kho_strerror() give
+ * each code's short name ("overlap", "outside-ram") instead of a sentence:
+ * about 600 bytes less for a board that prints little.
  */
 #ifndef KHO_CONFIG_H
 #define KHO_CONFIG_H
@@ -37,6 +41,7 @@
 #define KHO_HAVE_OUT_RADIX KHO_HAVE(CONFIG_KHO_OUT_RADIX)
 #define KHO_HAVE_IN (KHO_HAVE_IN_V1 || KHO_HAVE_IN_RADIX)
 #define KHO_HAVE_OUT (KHO_HAVE_OUT_V1 || KHO_HAVE_OUT_RADIX)
+#define KHO_ERR_NAMES IS_ENABLED(CONFIG_KHO_ERR_NAMES)
 
 /* Does this build consume (out 0) or produce (out 1) hand-overs of abi? */
 static inline int kho_abi_built(enum kho_abi abi, int out)

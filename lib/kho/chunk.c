@@ -10,9 +10,10 @@
 
 #define PAGE 4096u
 
-static u64 bitmap_span(unsigned int bitmap_bytes, unsigned int order)
+/* Bytes covered by n blocks of order. */
+static KHO_SHIFT64_FN u64 blocks_bytes(unsigned int n, unsigned int order)
 {
-	return (u64)bitmap_bytes * 8 << (12 + order);
+	return (u64)n << (12 + order);
 }
 
 static int walk_chunk(struct kho_walk *w, const struct khoser_mem_chunk *c,
@@ -29,7 +30,7 @@ static int walk_chunk(struct kho_walk *w, const struct khoser_mem_chunk *c,
 		const struct khoser_mem_bitmap_ptr *e = &c->bitmaps[i];
 		const u64 *bits;
 
-		if (e->phys_start & (bitmap_span(bitmap_bytes, order) - 1))
+		if (e->phys_start & (blocks_bytes(bitmap_bytes * 8, order) - 1))
 			return -KHO_E_MISALIGNED;
 		bits = kho_walk_map_page(w, e->bitmap, bitmap_bytes, 8, &err);
 		if (!bits)
@@ -183,9 +184,9 @@ int kho_v1_set(struct kho_v1_builder *b, const struct kho_mem *mem, u64 phys,
 
 	if (order > KHO_V1_MAX_ORDER)
 		return -KHO_E_ORDER;
-	if (phys & (((u64)PAGE << order) - 1))
+	if (phys & (blocks_bytes(1, order) - 1))
 		return -KHO_E_MISALIGNED;
-	span = bitmap_span(b->bitmap_bytes, order);
+	span = blocks_bytes(b->bitmap_bytes * 8, order);
 	idx = (phys >> (12 + order)) % bits;
 	err = find_bitmap(b, mem, order, phys & ~(span - 1), value, pa, seen, &bm);
 	if (err || !bm)

@@ -4,19 +4,39 @@
 #include <kho/err.h>
 #include <kho/out.h>
 #include <libfdt.h>
+#include <stddef.h>
 #include <string.h>
 #include "walk.h"
 
+/* u64 properties are written from a u64 variable: native order, as Linux writes them. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "native u64 properties");
+
+/*
+ * An entry of the dma-alloc blob as it lies in its page, 8-byte aligned: the
+ * packed ABI type would be read and written a byte at a time (-mstrict-align).
+ */
+struct dma_ent {
+	u64 page_phys;
+	u64 size;
+	u64 attrs;
+	u8 force_decrypted;
+	u8 padding[7];
+};
+_Static_assert(sizeof(struct dma_ent) == sizeof(struct dma_alloc_ser) &&
+		       offsetof(struct dma_ent, attrs) ==
+			       offsetof(struct dma_alloc_ser, attrs) &&
+		       offsetof(struct dma_ent, force_decrypted) ==
+			       offsetof(struct dma_alloc_ser, force_decrypted),
+	       "dma_ent mirrors dma_alloc_ser");
+/* Every entry fits the blob page, whatever the page size. */
+_Static_assert(KHO_OUT_MAX_DMA * sizeof(struct dma_ent) <= 4096, "dma-alloc blob page");
+
 unsigned int kho_get_order(u64 size, unsigned int page_shift)
 {
-	unsigned int order = 0;
+	/* The bits of size - 1 above the page offset, without a 64-bit shift. */
+	unsigned int bits = size - 1 ? 64 - (unsigned int)__builtin_clzll(size - 1) : 0;
 
-	size = (size - 1) >> page_shift;
-	while (size) {
-		order++;
-		size >>= 1;
-	}
-	return order;
+	return bits > page_shift ? bits - page_shift : 0;
 }
 
 unsigned int kho_split_order(u64 pfn, u64 end_pfn)
@@ -27,9 +47,15 @@ unsigned int kho_split_order(u64 pfn, u64 end_pfn)
 	return tz < lg ? tz : lg;
 }
 
+/* Bytes of a block of 2^order pages. */
+static KHO_SHIFT64_FN u64 block_size(const struct kho_out *out, unsigned int order)
+{
+	return (u64)1 << (out->page_shift + order);
+}
+
 static u64 page_size(const struct kho_out *out)
 {
-	return (u64)1 << out->page_shift;
+	return block_size(out, 0);
 }
 
 /*
@@ -51,18 +77,6 @@ static int rm_conflict(const struct kho_rmap *rm, u64 start, u64 end)
 	return err;
 }
 
-static int rm_add_preserved(struct kho_out *out, u64 phys, u64 size)
-{
-	int err;
-
-	if (!out->rm)
-		return 0;
-	err = rm_conflict(out->rm, phys, phys + size);
-	if (err)
-		return err;
-	return kho_rmap_add(out->rm, phys, phys + size, KHO_KIND_PRESERVED, NULL);
-}
-
 static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
 {
 	u64 key;
@@ -80,32 +94,48 @@ static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
 			     out->rm);
 }
 
-int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
+/* The checks kho_out_preserve() makes before it touches the map or rm. */
+static int preserve_check(const struct kho_out *out, u64 phys, unsigned int order)
 {
 	u64 size;
 	int err;
 
-	if (!KHO_HAVE_OUT)
-		return -KHO_E_ABI;
 	if (order > kho_abi_max_order(out->abi, out->page_shift))
 		return -KHO_E_ORDER;
-	size = page_size(out) << order;
+	size = block_size(out, order);
 	if (phys & (size - 1))
 		return -KHO_E_MISALIGNED;
 	err = kho_mem_check_ram(out->mem, phys, size);
-	if (!err)
-		err = rm_add_preserved(out, phys, size);
+	if (!err && out->rm)
+		err = rm_conflict(out->rm, phys, phys + size);
+	return err;
+}
+
+int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
+{
+	u64 end;
+	int err;
+
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	err = preserve_check(out, phys, order);
 	if (err)
 		return err;
+	end = phys + block_size(out, order);
+	if (out->rm) {
+		err = kho_rmap_add(out->rm, phys, end, KHO_KIND_PRESERVED, NULL);
+		if (err)
+			return err;
+	}
 	err = map_set(out, phys, order, 1);
 	if (err && out->rm)
-		kho_rmap_remove(out->rm, phys, phys + size, KHO_KIND_PRESERVED);
+		kho_rmap_remove(out->rm, phys, end, KHO_KIND_PRESERVED);
 	return err;
 }
 
 int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 {
-	u64 size = page_size(out) << order;
+	u64 size = block_size(out, order);
 	int err;
 
 	if (!KHO_HAVE_OUT)
@@ -116,87 +146,74 @@ int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 	return err;
 }
 
-/* The kernel's greedy split, capped at the largest order this ABI takes. */
-static unsigned int range_order(const struct kho_out *out, u64 pfn, u64 end)
+enum { BLOCKS_CHECK, BLOCKS_SET, BLOCKS_CLEAR };
+
+/*
+ * Walk the kernel's greedy split of [*at, end) (page-aligned bytes), capped at
+ * the largest order this ABI takes, over the blocks that start below stop:
+ * check, preserve or unpreserve each. Stops at the first error (unpreserve
+ * errors are ignored), with *at on the block that failed. Returns the number of
+ * blocks or the error. The split of the byte addresses is that of the page
+ * frames plus page_shift, so no address is shifted.
+ */
+static int each_block(struct kho_out *out, u64 *at, u64 end, u64 stop, int op)
 {
-	unsigned int order = kho_split_order(pfn, end);
 	unsigned int max = kho_abi_max_order(out->abi, out->page_shift);
+	u64 phys = *at;
+	int err = 0, count = 0;
 
-	return order < max ? order : max;
-}
+	for (; !err && phys < stop; count++) {
+		unsigned int order = kho_split_order(phys, end) - out->page_shift;
 
-/* The checks kho_out_preserve() makes before it touches the map or rm. */
-static int preserve_check(const struct kho_out *out, u64 phys, unsigned int order)
-{
-	u64 size = page_size(out) << order;
-	int err;
-
-	if (order > kho_abi_max_order(out->abi, out->page_shift))
-		return -KHO_E_ORDER;
-	err = kho_mem_check_ram(out->mem, phys, size);
-	if (!err && out->rm)
-		err = rm_conflict(out->rm, phys, phys + size);
-	return err;
-}
-
-static int range_check(const struct kho_out *out, u64 pfn, u64 end)
-{
-	int err = 0;
-
-	for (u64 at = pfn; !err && at < end;) {
-		unsigned int order = range_order(out, at, end);
-
-		err = preserve_check(out, at << out->page_shift, order);
-		at += (u64)1 << order;
+		order = order < max ? order : max;
+		if (op == BLOCKS_CHECK)
+			err = preserve_check(out, phys, order);
+		else if (op == BLOCKS_SET)
+			err = kho_out_preserve(out, phys, order);
+		else
+			kho_out_unpreserve(out, phys, order);
+		if (!err)
+			phys += block_size(out, order);
 	}
-	return err;
+	*at = phys;
+	return err ? err : count;
 }
 
-/* Unwind the blocks of [pfn, end) that kho_out_preserve_range() set below at. */
-static void unpreserve_range(struct kho_out *out, u64 pfn, u64 at, u64 end)
+/* Unwind the blocks of [phys, end) that kho_out_preserve_range() set below stop. */
+static void unpreserve_range(struct kho_out *out, u64 phys, u64 stop, u64 end)
 {
-	for (u64 p = pfn; p < at;) {
-		unsigned int order = range_order(out, p, end);
-
-		kho_out_unpreserve(out, p << out->page_shift, order);
-		p += (u64)1 << order;
-	}
+	each_block(out, &phys, end, stop, BLOCKS_CLEAR);
 }
 
 int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 {
-	u64 pfn = phys >> out->page_shift, end, at;
-	int err = 0, count = 0;
+	u64 end = phys + size, at = phys;
+	int ret;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	if (!size || ((phys | size) & (page_size(out) - 1)))
 		return -KHO_E_INVAL;
-	if (phys + size < phys)
+	if (end < phys)
 		return -KHO_E_WRAP;
-	end = (phys + size) >> out->page_shift;
 	/*
 	 * Check every block first: the unwind below cannot tell a block this call
 	 * set from the same block preserved by an earlier call, and would drop both.
 	 */
-	err = range_check(out, pfn, end);
-	if (err)
-		return err;
-	for (at = pfn; at < end; count++) {
-		unsigned int order = range_order(out, at, end);
-
-		err = kho_out_preserve(out, at << out->page_shift, order);
-		if (err)
-			break;
-		at += (u64)1 << order;
-	}
-	if (!err)
-		return count;
-	unpreserve_range(out, pfn, at, end);
-	return err;
+	ret = each_block(out, &at, end, end, BLOCKS_CHECK);
+	if (ret < 0)
+		return ret;
+	at = phys;
+	ret = each_block(out, &at, end, end, BLOCKS_SET);
+	if (ret < 0)
+		unpreserve_range(out, phys, at, end);
+	return ret;
 }
 
-/* A zeroed page for a blob, preserved as one order-0 block. */
+/*
+ * A zeroed page for a blob, preserved as one order-0 block. It is written only
+ * once preserved: the checks (RAM, rm) come before the memset.
+ */
 static void *blob_page(struct kho_out *out, u64 *phys, int *err)
 {
 	void *p;
@@ -211,22 +228,21 @@ static void *blob_page(struct kho_out *out, u64 *phys, int *err)
 		*err = kho_out_preserve(out, *phys, 0);
 	if (!p || *err)
 		return NULL;
-	memset(p, 0, page_size(out));
-	return p;
+	return memset(p, 0, page_size(out));
 }
 
 /* The blob page at *slot, made on first use; *slot stays 0 if that fails. */
-static int blob_slot(struct kho_out *out, u64 *slot)
+static void *blob_slot(struct kho_out *out, u64 *slot, int *err)
 {
 	u64 phys;
-	int err;
+	void *p;
 
 	if (*slot)
-		return 0;
-	if (!blob_page(out, &phys, &err))
-		return err;
-	*slot = phys;
-	return 0;
+		return kho_mem_ptr(out->mem, *slot, page_size(out), err);
+	p = blob_page(out, &phys, err);
+	if (p)
+		*slot = phys;
+	return p;
 }
 
 /* Unpreserve a blob page no entry uses yet: a failed first call preserves nothing. */
@@ -236,12 +252,28 @@ static void drop_blob(struct kho_out *out, u64 *slot)
 	*slot = 0;
 }
 
-static int put_u64_prop(void *fdt, int node, const char *name, u64 v)
+/* Create or replace property name of node (an existing one of the same length in place).
+ */
+static int set_prop(void *fdt, int node, const char *name, const void *val, int len)
 {
-	u8 buf[8];
+	return fdt_setprop(fdt, node, name, val, len) ? -KHO_E_FDT : 0;
+}
 
-	kho_put_u64(buf, v);
-	return fdt_setprop(fdt, node, name, buf, sizeof(buf)) ? -KHO_E_FDT : 0;
+static int set_u64(void *fdt, int node, const char *name, u64 v)
+{
+	return set_prop(fdt, node, name, &v, sizeof(v));
+}
+
+static int set_compatible(void *fdt, int node, const char *compat)
+{
+	return set_prop(fdt, node, "compatible", compat, (int)strlen(compat) + 1);
+}
+
+/* An empty tree of size bytes at fdt whose root is compatible with compat. */
+static int new_tree(void *fdt, u64 size, const char *compat)
+{
+	return fdt_create_empty_tree(fdt, (int)size) ? -KHO_E_FDT
+						     : set_compatible(fdt, 0, compat);
 }
 
 int kho_out_init(struct kho_out *out, const struct kho_mem *mem, enum kho_abi abi,
@@ -266,10 +298,21 @@ int kho_out_init(struct kho_out *out, const struct kho_mem *mem, enum kho_abi ab
 	out->fdt = blob_page(out, &out->fdt_phys, &err);
 	if (!out->fdt)
 		return err;
-	if (fdt_create_empty_tree(out->fdt, (int)page_size(out)) ||
-	    fdt_setprop_string(out->fdt, 0, "compatible", kho_abi_compatible(abi)))
+	err = new_tree(out->fdt, page_size(out), kho_abi_compatible(abi));
+	return err ? err : set_u64(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, 0);
+}
+
+/* Point blob node (a fdt_add_subnode() result) at [phys, phys + size). */
+static int blob_props(struct kho_out *out, int node, u64 phys, u64 size)
+{
+	int err;
+
+	if (node < 0)
 		return -KHO_E_FDT;
-	return put_u64_prop(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, 0);
+	if (kho_abi_is_v1(out->abi))
+		return set_u64(out->fdt, node, KHO_V1_SUB_TREE_PROP_NAME, phys);
+	err = set_u64(out->fdt, node, KHO_SUB_TREE_PROP_NAME, phys);
+	return err ? err : set_u64(out->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, size);
 }
 
 int kho_out_add_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
@@ -280,56 +323,42 @@ int kho_out_add_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
 		return -KHO_E_ABI;
 	if (!name || !*name || strchr(name, '/'))
 		return -KHO_E_INVAL;
-	if (fdt_subnode_offset(out->fdt, 0, name) >= 0)
-		return -KHO_E_DUP_BLOB;
 	node = fdt_add_subnode(out->fdt, 0, name);
-	if (node < 0)
-		return -KHO_E_FDT;
-	if (kho_abi_is_v1(out->abi))
-		return put_u64_prop(out->fdt, node, KHO_V1_SUB_TREE_PROP_NAME, phys);
-	if (put_u64_prop(out->fdt, node, KHO_SUB_TREE_PROP_NAME, phys))
-		return -KHO_E_FDT;
-	return put_u64_prop(out->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, size);
+	if (node == -FDT_ERR_EXISTS)
+		return -KHO_E_DUP_BLOB;
+	return blob_props(out, node, phys, size);
 }
 
-/* Add the blob on first use, else refresh its size in place. */
+/* Add one of our blobs on first use, else rewrite its properties in place. */
 static int set_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
 {
 	int node = fdt_subnode_offset(out->fdt, 0, name);
-	u8 buf[8];
 
 	if (node < 0)
-		return kho_out_add_blob(out, name, phys, size);
-	if (kho_abi_is_v1(out->abi))
-		return 0;
-	kho_put_u64(buf, size);
-	return fdt_setprop_inplace(out->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, buf, 8)
-		       ? -KHO_E_FDT
-		       : 0;
+		node = fdt_add_subnode(out->fdt, 0, name);
+	return blob_props(out, node, phys, size);
 }
 
 static int build_memblock(struct kho_out *out, void *page)
 {
-	int err = fdt_create_empty_tree(page, (int)page_size(out));
+	int err = new_tree(page, page_size(out), MEMBLOCK_KHO_NODE_COMPATIBLE);
 
-	err = err ? err
-		  : fdt_setprop_string(page, 0, "compatible",
-				       MEMBLOCK_KHO_NODE_COMPATIBLE);
 	for (unsigned int i = 0; !err && i < out->nr_resmem; i++) {
 		const struct kho_out_resmem *r = &out->resmem[i];
 		int node = fdt_add_subnode(page, 0, r->name);
 
-		if (node < 0)
-			return -KHO_E_FDT;
-		err = fdt_setprop_string(page, node, "compatible",
-					 RESERVE_MEM_KHO_NODE_COMPATIBLE);
+		err = node < 0 ? -KHO_E_FDT
+			       : set_compatible(page, node,
+						RESERVE_MEM_KHO_NODE_COMPATIBLE);
 		if (!err)
-			err = put_u64_prop(page, node, "start", r->start);
+			err = set_u64(page, node, "start", r->start);
 		if (!err)
-			err = put_u64_prop(page, node, "size", r->size);
+			err = set_u64(page, node, "size", r->size);
 	}
 	/* blob-size is the packed FDT, as Linux's sequential writer leaves it. */
-	return err || fdt_pack(page) ? -KHO_E_FDT : 0;
+	if (!err && fdt_pack(page))
+		err = -KHO_E_FDT;
+	return err;
 }
 
 static int resmem_args_ok(const struct kho_out *out, const char *name)
@@ -345,62 +374,52 @@ static int resmem_args_ok(const struct kho_out *out, const char *name)
 	return out->nr_resmem == RESERVE_MEM_MAX_ENTRIES ? -KHO_E_NOSPC : 0;
 }
 
-/* Add name to the memblock sub-FDT and rewrite it (the region is preserved). */
-static int list_resmem(struct kho_out *out, const char *name, u64 start, u64 size)
+/*
+ * kho_out_reserve_mem() (listed 0) and kho_out_reserve_mem_listed(): add name to
+ * the memblock sub-FDT and rewrite it, preserving the region first unless listed.
+ */
+static int reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size,
+		       int listed)
 {
 	struct kho_out_resmem *r;
 	void *page;
 	int err;
 
+	if (!KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	err = resmem_args_ok(out, name);
+	if (!err && listed && out->rm &&
+	    !kho_rmap_covered(out->rm, start, start + size, KHO_KIND_PRESERVED))
+		err = -KHO_E_PROTECTED;
+	/* The region first: the blob page then cannot land on it. */
+	if (!err && !listed && (err = kho_out_preserve_range(out, start, size)) > 0)
+		err = 0;
+	if (err)
+		return err;
+	page = blob_slot(out, &out->memblock_phys, &err);
+	if (!page) {
+		if (!listed)
+			unpreserve_range(out, start, start + size, start + size);
+		return err;
+	}
 	r = &out->resmem[out->nr_resmem++];
 	memcpy(r->name, name, strlen(name) + 1);
 	r->start = start;
 	r->size = size;
-	page = kho_mem_ptr(out->mem, out->memblock_phys, page_size(out), &err);
-	if (page)
-		err = build_memblock(out, page);
-	if (!err)
-		err = set_blob(out, MEMBLOCK_KHO_FDT, out->memblock_phys,
-			       fdt_totalsize(page));
-	return err;
+	err = build_memblock(out, page);
+	return err ? err
+		   : set_blob(out, MEMBLOCK_KHO_FDT, out->memblock_phys,
+			      fdt_totalsize(page));
 }
 
 int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size)
 {
-	int err;
-
-	if (!KHO_HAVE_OUT)
-		return -KHO_E_ABI;
-	err = resmem_args_ok(out, name);
-	if (err)
-		return err;
-	/* The region first: the blob page then cannot land on it. */
-	err = kho_out_preserve_range(out, start, size);
-	if (err < 0)
-		return err;
-	err = blob_slot(out, &out->memblock_phys);
-	if (err) {
-		unpreserve_range(out, start >> out->page_shift,
-				 (start + size) >> out->page_shift,
-				 (start + size) >> out->page_shift);
-		return err;
-	}
-	return list_resmem(out, name, start, size);
+	return reserve_mem(out, name, start, size, 0);
 }
 
 int kho_out_reserve_mem_listed(struct kho_out *out, const char *name, u64 start, u64 size)
 {
-	int err;
-
-	if (!KHO_HAVE_OUT)
-		return -KHO_E_ABI;
-	err = resmem_args_ok(out, name);
-	if (!err && out->rm &&
-	    !kho_rmap_covered(out->rm, start, start + size, KHO_KIND_PRESERVED))
-		err = -KHO_E_PROTECTED;
-	if (!err)
-		err = blob_slot(out, &out->memblock_phys);
-	return err ? err : list_resmem(out, name, start, size);
+	return reserve_mem(out, name, start, size, 1);
 }
 
 void kho_out_use_scratch(struct kho_out *out, u64 phys, u64 len)
@@ -432,38 +451,16 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
 	return kho_out_add_blob(out, KHO_METADATA_NODE_NAME, phys, sizeof(*m));
 }
 
-/* Entry i of the dma-alloc blob. */
-static struct dma_alloc_ser *dma_entry(const struct kho_out *out, unsigned int i,
-				       int *err)
+/* The dma-alloc blob page (it exists once an entry was added). */
+static struct dma_ent *dma_table(const struct kho_out *out, int *err)
 {
-	return kho_mem_ptr(out->mem, out->dma_phys + i * sizeof(struct dma_alloc_ser),
-			   sizeof(struct dma_alloc_ser), err);
+	return kho_mem_ptr(out->mem, out->dma_phys, page_size(out), err);
 }
 
 /* Bytes an allocation of size preserves: 1 << get_order(size) pages. */
 static u64 dma_extent(const struct kho_out *out, u64 size)
 {
-	return page_size(out) << kho_get_order(size, out->page_shift);
-}
-
-/*
- * Two allocations on one block would share its bit in the map: unpreserving
- * either (kho_out_dma_truncate()) would drop the other's too.
- */
-static int dma_overlap(const struct kho_out *out, u64 phys, u64 size)
-{
-	int err = 0;
-
-	for (unsigned int i = 0; i < out->nr_dma; i++) {
-		const struct dma_alloc_ser *e = dma_entry(out, i, &err);
-
-		if (!e)
-			return err;
-		if (kho_overlaps(e->page_phys, dma_extent(out, e->size), phys,
-				 dma_extent(out, size)))
-			return -KHO_E_OVERLAP;
-	}
-	return 0;
+	return block_size(out, kho_get_order(size, out->page_shift));
 }
 
 int kho_out_remove_blob(struct kho_out *out, const char *name)
@@ -480,17 +477,18 @@ int kho_out_remove_blob(struct kho_out *out, const char *name)
 
 int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 {
+	struct dma_ent *t = NULL;
 	int err = 0;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	if (keep > out->nr_dma)
 		return -KHO_E_INVAL;
+	if (keep < out->nr_dma && !(t = dma_table(out, &err)))
+		return err;
 	while (out->nr_dma > keep) {
-		struct dma_alloc_ser *e = dma_entry(out, out->nr_dma - 1, &err);
+		struct dma_ent *e = &t[out->nr_dma - 1];
 
-		if (!e)
-			return err;
 		/* A listed entry's block is someone else's: it stays preserved. */
 		if (out->nr_dma > out->nr_dma_listed)
 			err = kho_out_unpreserve(out, e->page_phys,
@@ -504,7 +502,7 @@ int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 		out->nr_dma_listed = out->nr_dma;
 	if (out->nr_dma)
 		return set_blob(out, DMA_ALLOC_KHO_BLOB, out->dma_phys,
-				out->nr_dma * sizeof(struct dma_alloc_ser));
+				out->nr_dma * sizeof(*t));
 	if (!out->dma_phys)
 		return 0;
 	err = kho_out_remove_blob(out, DMA_ALLOC_KHO_BLOB);
@@ -512,91 +510,88 @@ int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 	return err == -KHO_E_NOT_FOUND ? 0 : err;
 }
 
-/* What a new entry must satisfy before anything is done for it. */
-static int dma_args_ok(const struct kho_out *out, u64 phys, u64 size)
+/*
+ * What entry in must satisfy before anything is done for it, as
+ * kho_out_dma_alloc() (listed 0) or kho_out_dma_listed() adds it; *order is
+ * its block's. Two allocations on one block would share its bit in the map:
+ * unpreserving either (kho_out_dma_truncate()) would drop the other's too.
+ */
+static int dma_check(const struct kho_out *out, const struct dma_ent *in, int listed,
+		     unsigned int *order)
 {
+	const struct dma_ent *t = NULL;
+	u64 phys = in->page_phys, len;
+	int err = 0;
+
 	if (!KHO_HAVE_OUT || kho_abi_is_v1(out->abi))
 		return -KHO_E_ABI;
-	if (!size)
+	if (!in->size)
 		return -KHO_E_INVAL;
-	if (out->nr_dma >= KHO_OUT_MAX_DMA ||
-	    (out->nr_dma + 1) * sizeof(struct dma_alloc_ser) > page_size(out))
+	if (out->nr_dma >= KHO_OUT_MAX_DMA)
 		return -KHO_E_NOSPC;
-	if (kho_get_order(size, out->page_shift) >
-	    kho_abi_max_order(out->abi, out->page_shift))
+	*order = kho_get_order(in->size, out->page_shift);
+	if (*order > kho_abi_max_order(out->abi, out->page_shift))
 		return -KHO_E_ORDER;
-	if (phys & (dma_extent(out, size) - 1))
+	len = block_size(out, *order);
+	if (phys & (len - 1))
 		return -KHO_E_MISALIGNED;
-	return dma_overlap(out, phys, size);
+	if (out->nr_dma && !(t = dma_table(out, &err)))
+		return err;
+	for (unsigned int i = 0; i < out->nr_dma; i++)
+		if (kho_overlaps(t[i].page_phys, dma_extent(out, t[i].size), phys, len))
+			return -KHO_E_OVERLAP;
+	if (listed && out->nr_dma > out->nr_dma_listed)
+		return -KHO_E_INVAL;
+	if (listed && out->rm &&
+	    !kho_rmap_covered(out->rm, phys, phys + len, KHO_KIND_PRESERVED))
+		return -KHO_E_PROTECTED;
+	return 0;
 }
 
 /*
- * Entry nr_dma, in the blob page (made on first use), with blob-size grown to
- * hold it; NULL and *err if that fails (a page made here is dropped again).
+ * Add entry in after dma_check(), preserving its block unless listed. The blob
+ * page is made on first use, and blob-size grown to hold the entry; on error
+ * what was done here is undone.
  */
-static struct dma_alloc_ser *dma_append(struct kho_out *out, int *err)
+static int dma_add(struct kho_out *out, const struct dma_ent *in, int listed)
 {
-	struct dma_alloc_ser *e = NULL;
+	unsigned int order = 0;
+	struct dma_ent *t;
+	int err = dma_check(out, in, listed, &order);
 
-	*err = blob_slot(out, &out->dma_phys);
-	if (!*err)
-		e = kho_mem_ptr(out->mem, out->dma_phys + out->nr_dma * sizeof(*e),
-				sizeof(*e), err);
-	if (e)
-		*err = set_blob(out, DMA_ALLOC_KHO_BLOB, out->dma_phys,
-				(out->nr_dma + 1) * sizeof(*e));
-	if (!*err)
-		return e;
-	if (!out->nr_dma && out->dma_phys)
-		drop_blob(out, &out->dma_phys);
-	return NULL;
+	if (!err && !listed)
+		err = kho_out_preserve(out, in->page_phys, order);
+	if (err)
+		return err;
+	t = blob_slot(out, &out->dma_phys, &err);
+	if (t)
+		err = set_blob(out, DMA_ALLOC_KHO_BLOB, out->dma_phys,
+			       (out->nr_dma + 1) * sizeof(*t));
+	if (!t || err) {
+		if (!out->nr_dma && out->dma_phys)
+			drop_blob(out, &out->dma_phys);
+		if (!listed)
+			kho_out_unpreserve(out, in->page_phys, order);
+		return err;
+	}
+	t[out->nr_dma++] = *in;
+	out->nr_dma_listed += listed ? 1 : 0;
+	return 0;
 }
 
 int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int decrypted)
 {
-	struct dma_alloc_ser *e;
-	unsigned int order;
-	int err = dma_args_ok(out, phys, size);
+	struct dma_ent e = { phys, size, attrs, decrypted ? 1 : 0, { 0 } };
 
-	if (err)
-		return err;
-	order = kho_get_order(size, out->page_shift);
-	err = kho_out_preserve(out, phys, order);
-	if (err)
-		return err;
-	e = dma_append(out, &err);
-	if (!e) {
-		kho_out_unpreserve(out, phys, order);
-		return err;
-	}
-	memset(e, 0, sizeof(*e));
-	e->page_phys = phys;
-	e->size = size;
-	e->attrs = attrs;
-	e->force_decrypted = decrypted ? 1 : 0;
-	out->nr_dma++;
-	return 0;
+	return dma_add(out, &e, 0);
 }
 
 int kho_out_dma_listed(struct kho_out *out, const struct dma_alloc_ser *in)
 {
-	struct dma_alloc_ser *e;
-	int err = dma_args_ok(out, in->page_phys, in->size);
+	struct dma_ent e;
 
-	if (!err && out->nr_dma > out->nr_dma_listed)
-		err = -KHO_E_INVAL;
-	if (!err && out->rm &&
-	    !kho_rmap_covered(out->rm, in->page_phys,
-			      in->page_phys + dma_extent(out, in->size),
-			      KHO_KIND_PRESERVED))
-		err = -KHO_E_PROTECTED;
-	e = err ? NULL : dma_append(out, &err);
-	if (!e)
-		return err;
-	memcpy(e, in, sizeof(*e));
-	out->nr_dma++;
-	out->nr_dma_listed++;
-	return 0;
+	memcpy(&e, in, sizeof(e));
+	return dma_add(out, &e, 1);
 }
 
 static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, u64 align)
@@ -617,14 +612,16 @@ static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, 
 int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *areas,
 		    unsigned int n)
 {
-	u64 len = (u64)n * sizeof(*areas), align;
+	/* At most KHO_EARLY_MAP_MAX bytes: the length fits 32 bits. */
+	u32 len = n * (u32)sizeof(*areas);
 	struct kho_scratch *dst;
+	u64 align;
 	int err;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	align = kho_abi_scratch_align(out->abi, out->page_shift);
-	if (!n || len > KHO_EARLY_MAP_MAX)
+	if (!n || n > KHO_EARLY_MAP_MAX / sizeof(*areas))
 		return -KHO_E_SCRATCH;
 	if (phys & 7)
 		return -KHO_E_MISALIGNED;
@@ -643,14 +640,12 @@ int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *are
 			return err;
 	}
 	memcpy(dst, areas, len);
-	out->scratch_phys = phys;
-	out->scratch_len = len;
+	kho_out_use_scratch(out, phys, len);
 	return 0;
 }
 
 int kho_out_finish(struct kho_out *out)
 {
-	u8 buf[8];
 	int err = 0;
 
 	if (kho_abi_is_v1(out->abi) ? !KHO_HAVE_OUT_V1 : !KHO_HAVE_OUT_RADIX)
@@ -662,12 +657,7 @@ int kho_out_finish(struct kho_out *out)
 		/* 7.1+ need a root page even when nothing is preserved. */
 		kho_alloc_map_page(out->mem, out->page_shift, &out->pa, out->rm,
 				   &out->map, &err);
-	if (err)
-		return err;
-	kho_put_u64(buf, out->map);
-	return fdt_setprop_inplace(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, buf, 8)
-		       ? -KHO_E_FDT
-		       : 0;
+	return err ? err : set_u64(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, out->map);
 }
 
 int kho_out_chosen(const struct kho_out *out, void *dt)

@@ -6,14 +6,7 @@
 #ifndef KHO_LIB_STRTAB_H
 #define KHO_LIB_STRTAB_H
 
-#include <string.h>
-
-/* Entry n of a packed table (n below the number of entries). */
-static inline const char *kho_strtab(const char *t, unsigned int n)
-{
-	while (n--)
-		t += strlen(t) + 1;
-	return t;
-}
+/* Entry n of a packed table (n below the number of entries); in version.c. */
+const char *kho_strtab(const char *t, unsigned int n);
 
 #endif

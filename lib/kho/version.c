@@ -5,6 +5,14 @@
 #include <string.h>
 #include "strtab.h"
 
+/* Here, not in err.c: tools that name ABIs build this file alone (mkpayload). */
+const char *kho_strtab(const char *t, unsigned int n)
+{
+	while (n--)
+		t += strlen(t) + 1;
+	return t;
+}
+
 /* Short names in enum order (see strtab.h). */
 static const char names[] = "auto\0v1-512\0v1-4k\0v1-4k-nz\0v3\0v4";
 _Static_assert(KHO_ABI_COUNT == 6, "a name per ABI");
@@ -16,8 +24,10 @@ const char *kho_abi_name(enum kho_abi abi)
 
 int kho_abi_parse(const char *name)
 {
-	for (int i = 0; i < KHO_ABI_COUNT; i++)
-		if (!strcmp(name, kho_strtab(names, (unsigned int)i)))
+	const char *t = names;
+
+	for (int i = 0; i < KHO_ABI_COUNT; i++, t += strlen(t) + 1)
+		if (!strcmp(name, t))
 			return i;
 	return -KHO_E_INVAL;
 }
@@ -51,6 +61,8 @@ unsigned int kho_abi_max_order(enum kho_abi abi, unsigned int page_shift)
 
 u64 kho_abi_scratch_align(enum kho_abi abi, unsigned int page_shift)
 {
-	return abi == KHO_ABI_V4 ? KHO_SCRATCH_ALIGN(page_shift)
-				 : KHO_SCRATCH_ALIGN_V1(page_shift);
+	/* KHO_SCRATCH_ALIGN() or KHO_SCRATCH_ALIGN_V1(), with one 64-bit shift. */
+	unsigned int order = abi == KHO_ABI_V4 ? KHO_MAX_PAGE_ORDER(page_shift) : 9;
+
+	return (u64)1 << (page_shift + order);
 }

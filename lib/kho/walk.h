@@ -4,6 +4,14 @@
 #define KHO_LIB_WALK_H
 
 #include <kho/map.h>
+#include <stdint.h>
+
+/* A variable 64-bit shift is long on a 32-bit target: there, one copy of it. */
+#if UINTPTR_MAX == 0xffffffffu
+#define KHO_SHIFT64_FN __attribute__((noinline))
+#else
+#define KHO_SHIFT64_FN
+#endif
 
 /* Validate, record (w->seen) and map one map structure of len bytes at phys. */
 const void *kho_walk_map_page(struct kho_walk *w, u64 phys, u64 len, u64 align, int *err);
