@@ -411,6 +411,32 @@ static void test_carry_v1_protected(void **state)
 }
 
 /*
+ * A carry that runs out of map pages fails, and every incoming block stays
+ * recorded as preserved: kho_out_preserve() takes back only what it added.
+ */
+static void test_carry_out_of_pages_keeps_protection(void **state)
+{
+	struct cf *f = *state;
+	struct sim_alloc tiny;
+
+	prev_v1(f);
+	open_in(f, KHO_ABI_V1_4K_NZ);
+	sim_expect(kho_in_protect(&f->in, &f->rm), 0);
+	sim_alloc_init(&tiny, &f->s, POOL_NEW, POOL_NEW + 3 * SIM_PAGE, 12);
+	sim_expect(
+		kho_out_init(&f->out, &f->s.mem, KHO_ABI_V1_4K_NZ, 12, &tiny.pa, &f->rm),
+		0);
+	sim_expect(kho_in_carry(&f->in, &f->out), -KHO_E_NOMEM);
+	for (unsigned int i = 0; i < f->inb.n; i++)
+		if (!kho_rmap_covered(&f->rm, f->inb.b[i].phys,
+				      f->inb.b[i].phys + blk_size(f->inb.b[i].order),
+				      KHO_KIND_PRESERVED))
+			fail_msg("incoming block 0x%" PRIx64
+				 " order %u lost its protection",
+				 f->inb.b[i].phys, f->inb.b[i].order);
+}
+
+/*
  * Not protected: the merge would refuse (see above), the per-block path records
  * every block in out's rmap as kho_out_preserve() does.
  */
@@ -708,6 +734,7 @@ int main(void)
 		T(test_carry_merge_equals_per_block),
 		T(test_carry_refuses_unprotected_radix),
 		T(test_carry_v1_protected),
+		T(test_carry_out_of_pages_keeps_protection),
 		T(test_carry_v1_unprotected_goes_block_by_block),
 		T(test_carry_v3_into_v4_goes_block_by_block),
 		T(test_merge_refuses_unrecorded_source),
