@@ -38,7 +38,8 @@ struct bootsim {
 	struct boot_state st;
 	struct kho_range store[BS_RANGES];
 	u8 board[8192];
-	u8 dt[16384]; /* the DT the stage is given, copied to dt_at by bs_run() */
+	/* the DT the stage is given, copied to dt_at by bs_run() */
+	u8 dt[16384] __attribute__((aligned(8)));
 	struct boot_cfg cfg;
 	u64 container, pl_len, dt_at;
 	/* Take the input DT's hand-over first (stage/run.c's take_handover). */

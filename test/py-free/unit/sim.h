@@ -175,7 +175,7 @@ void sim_chosen_pair(void *dt, int addr_cells, int size_cells, u64 fdt, u64 fdt_
 struct sim_fx {
 	struct sim s;
 	struct sim_alloc a;
-	u8 dt[4096];
+	u8 dt[4096] __attribute__((aligned(8))); /* libfdt wants 8 */
 	struct kho_range store[SIM_FX_RANGES];
 	struct kho_rmap rm;
 	struct kho_in in;

@@ -38,7 +38,7 @@ struct fix {
 	struct boot_state st;
 	struct kho_range store[NR_RANGES];
 	u8 board[4096];
-	u8 dt[8192];
+	u8 dt[8192] __attribute__((aligned(8))); /* libfdt wants 8 */
 	struct boot_cfg cfg;
 	u64 pl_len;
 };

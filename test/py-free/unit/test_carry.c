@@ -58,7 +58,7 @@ static const struct sim_span regions[] = {
 struct cf {
 	struct sim s;
 	struct sim_alloc prev_pool, new_pool, alt_pool;
-	u8 dt[8192];
+	u8 dt[8192] __attribute__((aligned(8))); /* libfdt wants 8 */
 	struct kho_range store[NR_RANGES];
 	struct kho_rmap rm;
 	struct kho_in in;

@@ -229,7 +229,7 @@ static void test_truncate_keeps_the_first(void **state)
 	struct blocks bl;
 	struct kho_in in;
 	struct kho_blob b;
-	u8 dt[8192];
+	u8 dt[8192] __attribute__((aligned(8))); /* libfdt wants 8 */
 
 	out_init(f, &out, &rm, store);
 	sim_expect(kho_out_dma_alloc(&out, SIM_DATA, 4097, 0, 0), 0);

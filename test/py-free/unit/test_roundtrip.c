@@ -38,7 +38,7 @@ struct blk {
 struct rt {
 	struct sim s;
 	struct sim_alloc a;
-	u8 dt[8192];
+	u8 dt[8192] __attribute__((aligned(8))); /* libfdt wants 8 */
 	struct kho_range out_store[NR_RANGES], in_store[NR_RANGES];
 	struct kho_rmap out_rm, in_rm;
 	struct kho_out out;

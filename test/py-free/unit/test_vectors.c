@@ -27,7 +27,7 @@
 struct vec {
 	struct sim s;
 	struct sim_alloc a;
-	u8 dt[4096];
+	u8 dt[4096] __attribute__((aligned(8))); /* libfdt wants 8 */
 	struct kho_range store[NR_RANGES];
 	struct kho_rmap rm;
 	struct kho_in in;
