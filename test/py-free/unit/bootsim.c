@@ -153,8 +153,11 @@ int bs_run(struct bootsim *b)
 	err = step(b,
 		   boot_protect_firmware(st, BS_STAGE, BS_STAGE + BS_STAGE_SIZE, "stage"),
 		   "protect");
+	/* As the stage: /chosen found once, then boot_take_handover_at(). */
 	if (!err && b->forward)
-		err = step(b, boot_take_handover(st, dt), "take_handover");
+		err = step(b,
+			   boot_take_handover_at(st, dt, fdt_path_offset(dt, "/chosen")),
+			   "take_handover");
 	err = err ? err : step(b, boot_read_fw(st, b->board), "read_fw");
 	err = err ? err
 		  : step(b, boot_take_payload(st, b->container, b->pl_len, 1), "payload");
