@@ -561,6 +561,83 @@ static void bench_encode(const struct set *s, int reps)
 	free(b.v);
 }
 
+/* ---------------------------------- forward ---------------------------------- */
+
+/*
+ * Forwarding a previous map: kho_radix_merge() of the set's tree into a new one
+ * (what kho_in_carry() does for a stage passing a hand-over on), against
+ * kho_out_preserve() of every block. The source's pages are recorded as map memory
+ * in a reservation map, as the protect step leaves them.
+ */
+struct fwd {
+	struct tree *t;
+	u64 src_root, src_used;
+	struct kho_range store[64];
+	struct kho_rmap rm;
+};
+
+static double merge_once(struct fwd *f)
+{
+	struct kho_page_alloc pa = { pool_alloc, f->t };
+	u64 root = 0;
+	double t0;
+
+	memset(f->t->pool + f->src_used, 0, f->t->pool_size - f->src_used);
+	f->t->pool_used = f->src_used;
+	kho_rmap_init(&f->rm, f->store, 64);
+	if (kho_rmap_add(&f->rm, f->t->pool_phys, f->t->pool_phys + f->src_used,
+			 KHO_KIND_MAP, NULL))
+		die("kho_rmap_add failed");
+	t0 = now_ns();
+	if (kho_radix_merge(&f->t->mem, PSHIFT, &root, f->src_root, &pa, &f->rm))
+		die("kho_radix_merge failed");
+	t0 = now_ns() - t0;
+	f->t->root = root;
+	return t0;
+}
+
+static void bench_forward(const struct set *s, int reps)
+{
+	struct tree t;
+	struct fwd f = { &t, 0, 0, { { 0 } }, { 0 } };
+	struct set big = *s;
+	struct ranges a, b;
+	u64 blocks = count_blocks(s);
+	double merge = 1e300, per = 0;
+
+	big.pool = 2 * s->pool + MiB;
+	build(&t, &big);
+	f.src_root = t.root;
+	f.src_used = t.pool_used;
+	a.cap = b.cap = s->dense ? 16 : blocks;
+	a.v = xcalloc(a.cap, sizeof(*a.v));
+	b.v = xcalloc(b.cap, sizeof(*b.v));
+	if (decode_kho(&t, &a))
+		die("decode of the source failed");
+	for (int i = 0; i < reps; i++) {
+		double ns = merge_once(&f);
+
+		if (ns < merge)
+			merge = ns;
+	}
+	if (decode_kho(&t, &b) || !same_ranges(&a, &b))
+		die("the merged tree does not hold the source's blocks");
+	t.root = f.src_root;
+	if (s->encode) {
+		struct blks bl = { xcalloc(blocks, sizeof(struct blk)), 0 };
+
+		s->gen(s, blk_cb, &bl);
+		per = best_enc(enc_out, s, &bl, reps < 3 ? reps : 3);
+		free(bl.v);
+	}
+	printf("%-18s %6llu %10llu %10.1f %8.1f %12.1f %9.1f\n", s->name,
+	       (unsigned long long)t.nleaves, (unsigned long long)blocks, merge / 1e3,
+	       merge / (double)t.nleaves, per / 1e3, per ? per / merge : 0.0);
+	free(a.v);
+	free(b.v);
+	tree_fini(&t);
+}
+
 /* ------------------------------ reservation map ------------------------------ */
 
 #define NR_RANGES 10000u
@@ -642,6 +719,13 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < NSETS; i++)
 		if (sets[i].encode)
 			bench_encode(&sets[i], reps < 3 ? reps : 3);
+	printf("\nforward a map: merge leaves into a new tree vs preserve block by block "
+	       "(best of %d)\n",
+	       reps);
+	printf("%-18s %6s %10s %10s %8s %12s %9s\n", "set", "leaves", "blocks",
+	       "merge us", "ns/leaf", "per-blk us", "x merge");
+	for (unsigned int i = 0; i < NSETS; i++)
+		bench_forward(&sets[i], reps);
 	printf("\nreservation queries (best of %d, %u random queries)\n", reps,
 	       NR_QUERIES);
 	bench_rmap(reps);

@@ -13,8 +13,14 @@ $(BQ_DIR)/park.bin: bench/qemu/park.S
 	aarch64-linux-gnu-objcopy -O binary $(BQ_DIR)/park.o $@
 
 .PHONY: bench-qemu
+# The production stage (test hooks off), when STAGE_CONFIG has one, is measured
+# too: a make of its own, as this make describes one STAGE_CONFIG.
+BQ_PROD_CONFIG := $(patsubst configs/%_defconfig,%,\
+	$(wildcard configs/$(STAGE_CONFIG)_nohooks_defconfig))
 bench-qemu: $(ST_DIR)/khofw.bin $(BQ_DIR)/handover_count.so $(BQ_DIR)/park.bin \
 		$(BUILD)/host/mkpayload $(MKHANDOVER) | $(DEPS_STAMP)
-	BUILD=$(BUILD) STAGE_CONFIG=$(STAGE_CONFIG) sh bench/qemu/handover.sh
+	$(if $(BQ_PROD_CONFIG),@$(MAKE) --no-print-directory STAGE_CONFIG=$(BQ_PROD_CONFIG) stage)
+	BUILD=$(BUILD) STAGE_CONFIG=$(STAGE_CONFIG) PROD_CONFIG=$(BQ_PROD_CONFIG) \
+		sh bench/qemu/handover.sh
 
 bench: bench-qemu

@@ -141,10 +141,13 @@ stage-smoke-check: $(ST_DIR)/khofw.bin
 		echo "== $$t"; BUILD=$(BUILD) STAGE_CONFIG=$(STAGE_CONFIG) sh $$t || fail=1; \
 	done; exit $$fail
 
-# Host unit tests of stage code that runs anywhere: the table builder and printf
+# Host unit tests of stage code that runs anywhere: the table builder, the DT index
+# and printf
 # (its symbols renamed so they do not replace the C library's in the test).
 $(BUILD)/host/obj/test/py-free/unit/test_pgtable.o: EXTRA_CFLAGS_host += -Iarch/arm64
 $(BUILD)/host/test/test_pgtable: $(BUILD)/host/obj/arch/arm64/pgtable.o
+$(BUILD)/host/obj/test/py-free/unit/test_stage_dt.o: EXTRA_CFLAGS_host += -Istage
+$(BUILD)/host/test/test_stage_dt: $(BUILD)/host/obj/stage/dt.o
 
 LIBC_TEST_RENAME := -Dprintf=lc_printf -Dvprintf=lc_vprintf -Dsnprintf=lc_snprintf \
 	-Dvsnprintf=lc_vsnprintf -Dputchar=lc_putchar

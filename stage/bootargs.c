@@ -15,32 +15,13 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n';
 }
 
-/*
- * The bootargs property, found once per DT: the stage never edits the DT it was
- * given, and finding /chosen walks it (320 k instructions on QEMU's virt DT).
- */
-static const char *bootargs(const void *dt, int *blen)
-{
-	static const void *seen;
-	static const char *args;
-	static int args_len;
-
-	if (dt != seen) {
-		args = fdt_getprop(dt, fdt_path_offset(dt, "/chosen"), "bootargs",
-				   &args_len);
-		seen = dt;
-	}
-	*blen = args_len;
-	return args;
-}
-
-const char *stage_bootarg(const void *dt, const char *key, int *len)
+const char *stage_bootarg(const struct stage_dt *dt, const char *key, int *len)
 {
 	size_t klen = strlen(key);
 	const char *p, *end;
 	int blen;
 
-	p = bootargs(dt, &blen);
+	p = fdt_getprop(dt->fdt, dt->chosen, "bootargs", &blen);
 	if (!p || blen <= 0)
 		return NULL;
 	end = p + strnlen(p, (size_t)blen);
@@ -82,7 +63,7 @@ static int digit(char c, unsigned int base)
 	return d < base ? (int)d : -1;
 }
 
-int stage_bootarg_u64(const void *dt, const char *key, u64 *val)
+int stage_bootarg_u64(const struct stage_dt *dt, const char *key, u64 *val)
 {
 	unsigned int base = 10;
 	u64 v = 0;

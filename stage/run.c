@@ -22,7 +22,8 @@
 
 extern const char stage_board_dtb[];
 
-static struct kho_range ranges[STAGE_MAX_RANGES];
+/* Initialised by kho_rmap_init() before use: not cleared at entry (512 KiB). */
+static struct kho_range ranges[STAGE_MAX_RANGES] __attribute__((section(".bss.noinit")));
 static struct kho_mem mem;
 static struct boot_state st;
 
@@ -36,7 +37,7 @@ static void check(int err, const char *what)
  * Non-coherent DMA buffers: Normal non-cacheable over their whole preserved block,
  * the only mapping they get.
  */
-static void map_buffers(const void *dt)
+static void map_buffers(const struct stage_dt *dt)
 {
 	struct arch_region nc[BOOT_MAX_FW_BUFS];
 	int n = boot_dma_nc_regions(&st, nc, BOOT_MAX_FW_BUFS);
@@ -58,14 +59,14 @@ static void map_buffers(const void *dt)
 }
 
 /* Our initrd is the payload container. */
-static void take_payload(const void *dt)
+static void take_payload(const struct stage_dt *dt)
 {
-	int chosen = fdt_path_offset(dt, "/chosen"), l1, l2;
-	const fdt32_t *s = fdt_getprop(dt, chosen, "linux,initrd-start", &l1);
-	const fdt32_t *e = fdt_getprop(dt, chosen, "linux,initrd-end", &l2);
+	int l1, l2;
+	const fdt32_t *s = fdt_getprop(dt->fdt, dt->chosen, "linux,initrd-start", &l1);
+	const fdt32_t *e = fdt_getprop(dt->fdt, dt->chosen, "linux,initrd-end", &l2);
 	u64 start, end;
 
-	if (chosen < 0 || !s || !e) {
+	if (!s || !e) {
 		stage_log("khofw: no payload");
 		arch_halt();
 	}
@@ -97,16 +98,21 @@ static void table(void)
 {
 	unsigned int shown = 0;
 	u64 more = 0, more_bytes = 0;
+	const struct kho_range *r = st.rm.r, *end = r + st.rm.nr;
 
 	stage_log("khofw: %-16s %-18s %-18s %10s", "kind", "start", "end", "size");
-	for (unsigned int k = 0; k < st.rm.nr; k++) {
-		const struct kho_range *r = &st.rm.r[k];
+	for (; r < end; r++) {
+		if (r->kind == KHO_KIND_PRESERVED && shown >= TABLE_PRESERVED_MAX) {
+			/* A hand-over's thousands of blocks: counted in a tight loop. */
+			const struct kho_range *from = r;
 
-		if (r->kind == KHO_KIND_PRESERVED && shown++ >= TABLE_PRESERVED_MAX) {
-			more++;
-			more_bytes += r->end - r->start;
-			continue;
+			for (; r < end && r->kind == KHO_KIND_PRESERVED; r++)
+				more_bytes += r->end - r->start;
+			more += (u64)(r - from);
+			if (r == end)
+				break;
 		}
+		shown += r->kind == KHO_KIND_PRESERVED;
 		stage_log("khofw: %-16s 0x%016llx 0x%016llx %10llu %s",
 			  kho_kind_name(r->kind), (unsigned long long)r->start,
 			  (unsigned long long)r->end,
@@ -147,7 +153,7 @@ static const struct boot_cfg cfg = {
 };
 
 /* Clean what the stage wrote to the point of coherency and enter the kernel. */
-static void __attribute__((noreturn)) enter(const void *dt, const char *how)
+static void __attribute__((noreturn)) enter(const struct stage_dt *dt, const char *how)
 {
 	u64 stop = 0;
 
@@ -163,7 +169,7 @@ static void __attribute__((noreturn)) enter(const void *dt, const char *how)
 	arch_boot_kernel(st.kernel, st.dtb);
 }
 
-static int policy_cold(const void *dt)
+static int policy_cold(const struct stage_dt *dt)
 {
 	int len;
 	const char *v = IS_ENABLED(CONFIG_STAGE_TEST_HOOKS)
@@ -181,7 +187,7 @@ static int policy_cold(const void *dt)
  * The previous kernel's hand-over failed validation. Nothing has been written:
  * halt, or boot the payload cold, writing only inside the payload container.
  */
-static void __attribute__((noreturn)) rejected(const void *dt, int err)
+static void __attribute__((noreturn)) rejected(const struct stage_dt *dt, int err)
 {
 	stage_log("khofw: rejected the incoming hand-over: %s", kho_strerror(err));
 	if (!policy_cold(dt)) {
@@ -192,13 +198,29 @@ static void __attribute__((noreturn)) rejected(const void *dt, int err)
 		"khofw: policy: boot cold without KHO, writing only inside the payload");
 	boot_init(&st, &mem, ranges, STAGE_MAX_RANGES, &cfg);
 	take_payload(dt);
-	check(boot_fallback_owned(&st, dt, ranges, STAGE_MAX_RANGES), "cold fallback");
+	check(boot_fallback_owned(&st, dt->fdt, ranges, STAGE_MAX_RANGES),
+	      "cold fallback");
 	enter(dt, "none (cold boot)");
 }
 
-static void take_handover(const void *dt)
+/*
+ * The board DT's test pattern (khofw,pattern-seed) is a test hook: without hooks
+ * the buffers are handed over as found, neither filled nor cleaned.
+ */
+static void read_fw(void)
 {
-	int err = boot_take_handover(&st, dt);
+	check(boot_read_fw(&st, stage_board_dtb), "board firmware buffers");
+	if (IS_ENABLED(CONFIG_STAGE_TEST_HOOKS))
+		return;
+	for (unsigned int i = 0; i < st.nr_fw; i++)
+		st.fw[i].seed = 0;
+}
+
+static void take_handover(const struct stage_dt *dt)
+{
+	/* /chosen as the one pass over the DT found it: no lookup of it again. */
+	int err = dt->chosen >= 0 ? boot_take_handover_at(&st, dt->fdt, dt->chosen)
+				  : -KHO_E_NO_HANDOVER;
 
 	if (err == -KHO_E_NO_HANDOVER) {
 		stage_log("khofw: no incoming hand-over: cold boot");
@@ -213,19 +235,36 @@ static void take_handover(const void *dt)
 		  (unsigned long long)st.in.nr_scratch);
 }
 
-void stage_run(const void *dt)
+/* RAM as kho_mem_from_dt(dt, identity) declares it, from the banks read once. */
+static int add_bank(void *arg, u64 base, u64 size)
+{
+	const u64 top = (u64)UINTPTR_MAX;
+	int err;
+
+	if (!size)
+		return 0;
+	err = kho_mem_add_ram(arg, base, size);
+	if (err || base > top)
+		return err;
+	if (size - 1 > top - base)
+		size = top - base + 1;
+	return kho_mem_add_window(arg, base, size, (void *)(uintptr_t)base);
+}
+
+void stage_run(const struct stage_dt *dt)
 {
 	kho_mem_init(&mem);
-	check(kho_mem_from_dt(&mem, dt, 1), "RAM from /memory");
+	check(stage_for_each_bank(dt, add_bank, &mem), "RAM from /memory");
 	boot_init(&st, &mem, ranges, STAGE_MAX_RANGES, &cfg);
 	check(boot_protect_firmware(&st, stage_image_start(), stage_image_end(), "khofw"),
 	      "protect the stage");
 	take_handover(dt);
-	check(boot_read_fw(&st, stage_board_dtb), "board firmware buffers");
+	read_fw();
 	map_buffers(dt);
 	take_payload(dt);
-	check(boot_plan_scratch(&st, (uintptr_t)dt, fdt_totalsize(dt)), "scratch");
-	check(boot_place(&st, dt), "placement");
+	check(boot_plan_scratch(&st, (uintptr_t)dt->fdt, fdt_totalsize(dt->fdt)),
+	      "scratch");
+	check(boot_place(&st, dt->fdt), "placement");
 	check(boot_fill_fw(&st), "fill firmware buffers");
 	check(boot_handoff(&st), "hand-over");
 	enter(dt, st.abi ? kho_abi_name(st.abi) : "reserved-memory only");

@@ -11,6 +11,7 @@
 #include <kho/dt.h>
 #include <kho/err.h>
 #include <libfdt.h>
+#include <string.h>
 
 #define STAGE_PAGE 4096ull
 #define STAGE_MAX_DEVICES 8
@@ -39,14 +40,13 @@ static int add_region(struct regions *rs, u64 base, u64 end, enum arch_mem_attr 
 }
 
 /*
- * /memory of the DT, walked once: the stage never edits the DT it was given, and
- * a walk costs as much as building the page tables (650 k instructions on QEMU's
- * virt DT). More banks than recorded: walked each time.
+ * /memory of the DT, read once: the stage never edits the DT it was given. More
+ * banks than recorded: read each time.
  */
 #define STAGE_MAX_BANKS 16
 
 static struct {
-	const void *dt;
+	const struct stage_dt *dt;
 	int err; /* of the walk */
 	unsigned int n;
 	u64 base[STAGE_MAX_BANKS], size[STAGE_MAX_BANKS];
@@ -62,16 +62,16 @@ static int record_bank(void *arg, u64 base, u64 size)
 	return 0;
 }
 
-static int for_each_bank(const void *dt, int (*fn)(void *arg, u64 base, u64 size),
-			 void *arg)
+int stage_for_each_bank(const struct stage_dt *dt,
+			int (*fn)(void *arg, u64 base, u64 size), void *arg)
 {
 	int err = 0;
 
 	if (banks_seen.dt != dt) {
 		banks_seen.n = 0;
-		banks_seen.err = kho_dt_for_each_memory(dt, record_bank, NULL);
+		banks_seen.err = stage_dt_for_each_memory(dt, record_bank, NULL);
 		if (banks_seen.err == -KHO_E_NOSPC)
-			return kho_dt_for_each_memory(dt, fn, arg);
+			return stage_dt_for_each_memory(dt, fn, arg);
 		banks_seen.dt = dt;
 	}
 	if (banks_seen.err)
@@ -79,6 +79,18 @@ static int for_each_bank(const void *dt, int (*fn)(void *arg, u64 base, u64 size
 	for (unsigned int i = 0; !err && i < banks_seen.n; i++)
 		err = fn(arg, banks_seen.base[i], banks_seen.size[i]);
 	return err < 0 ? err : 0;
+}
+
+/*
+ * [start, end) inside one region already there: mapping it again, as the same
+ * RAM, would only split the bank's large blocks into pages around it.
+ */
+static int in_region(const struct regions *rs, u64 start, u64 end)
+{
+	for (unsigned int i = 0; i < rs->n; i++)
+		if (start >= rs->r[i].base && end - rs->r[i].base <= rs->r[i].size)
+			return 1;
+	return 0;
 }
 
 /* RAM banks, rounded inwards: only whole pages of RAM are mapped cacheable. */
@@ -92,14 +104,15 @@ static int add_ram(void *arg, u64 base, u64 size)
 			  end & ~(STAGE_PAGE - 1), ARCH_MEM_NORMAL_WB);
 }
 
-int stage_mmu_map(const void *dt, const struct arch_region *extra, unsigned int n_extra)
+int stage_mmu_map(const struct stage_dt *dt, const struct arch_region *extra,
+		  unsigned int n_extra)
 {
 	u64 base[STAGE_MAX_DEVICES], size[STAGE_MAX_DEVICES];
 	struct regions rs = { .n = 0 };
 	unsigned int nd = board_device_regions(base, size, STAGE_MAX_DEVICES);
-	int err = for_each_bank(dt, add_ram, &rs);
+	int err = stage_for_each_bank(dt, add_ram, &rs);
 
-	if (!err)
+	if (!err && !in_region(&rs, stage_image_start(), stage_image_end()))
 		err = add_region(&rs, stage_image_start(), stage_image_end(),
 				 ARCH_MEM_NORMAL_WB);
 	/* Devices after RAM: a DT cannot make MMIO cacheable. */
@@ -116,14 +129,42 @@ int stage_mmu_map(const void *dt, const struct arch_region *extra, unsigned int 
 			       (size_t)(__pgtable_pool_end - __pgtable_pool_start));
 }
 
-/* The DT as found: header readable (board_find_dtb() checked the magic). */
-static int dt_check(const void *dt)
+/*
+ * The DT as found (board_find_dtb() checked the magic): checked whole, then its
+ * root's children found. Its blocks must be aligned as the spec says: libfdt
+ * reads a tag with one load, which faults when misaligned with the MMU off.
+ */
+static int dt_check(const void *dt, struct stage_dt *d)
 {
+	int err;
+
 	if (!dt)
 		return -KHO_E_NOT_FOUND;
 	if (fdt_totalsize(dt) > CONFIG_STAGE_DTB_MAX_SIZE)
 		return -KHO_E_FDT_SIZE;
-	return kho_fdt_check(dt, fdt_totalsize(dt));
+	if ((fdt_off_dt_struct(dt) & 3) || (fdt_off_mem_rsvmap(dt) & 7))
+		return -KHO_E_FDT_HEADER;
+	err = kho_fdt_check(dt, fdt_totalsize(dt));
+	return err ? err : stage_dt_scan(dt, d);
+}
+
+/*
+ * The console: the node /chosen/stdout-path names (path or alias, ":options"
+ * ignored), for the board to use if it can drive it.
+ */
+static void console_init(const struct stage_dt *d)
+{
+	int len, parent = -FDT_ERR_NOTFOUND, node = -FDT_ERR_NOTFOUND;
+	const char *path = fdt_getprop(d->fdt, d->chosen, "stdout-path", &len);
+
+	if (path && len > 0) {
+		const char *colon;
+
+		len = (int)strnlen(path, (size_t)len);
+		colon = memchr(path, ':', (size_t)len);
+		node = stage_dt_path(d, path, colon ? (int)(colon - path) : len, &parent);
+	}
+	board_console_init(d->fdt, node, parent);
 }
 
 static int log_bank(void *arg, u64 base, u64 size)
@@ -154,7 +195,7 @@ static int in_ram(void *arg, u64 base, u64 size)
  * an undefined instruction (the vectors' register dump); khofw.jump=ADDR enters a
  * kernel already loaded at ADDR with x0 = this DT, as the real hand-over does.
  */
-static void test_hooks(const void *dt)
+static void test_hooks(const struct stage_dt *dt)
 {
 	struct ram_probe probe = { 0, 0 };
 	u64 v;
@@ -165,16 +206,16 @@ static void test_hooks(const void *dt)
 	}
 	if (!stage_bootarg_u64(dt, "khofw.jump", &v)) {
 		probe.addr = v;
-		if (for_each_bank(dt, in_ram, &probe) || !probe.found)
+		if (stage_for_each_bank(dt, in_ram, &probe) || !probe.found)
 			stage_panic("khofw.jump=0x%llx is not in RAM",
 				    (unsigned long long)v);
 		stage_log("khofw: khofw.jump: entering 0x%llx at EL%u, x0 = dt %p",
-			  (unsigned long long)v, arch_current_el(), dt);
-		arch_boot_kernel(v, (uintptr_t)dt);
+			  (unsigned long long)v, arch_current_el(), dt->fdt);
+		arch_boot_kernel(v, (uintptr_t)dt->fdt);
 	}
 }
 
-__attribute__((weak)) void stage_run(const void *dt)
+__attribute__((weak)) void stage_run(const struct stage_dt *dt)
 {
 	(void)dt;
 	stage_log("khofw: no payload");
@@ -183,14 +224,18 @@ __attribute__((weak)) void stage_run(const void *dt)
 
 void stage_start(u64 x0)
 {
+	static struct stage_dt d;
 	const void *dt;
 	unsigned int banks = 0;
 	int err;
 
 	arch_early_init();
 	dt = board_find_dtb(x0);
-	err = dt_check(dt);
-	board_console_init(err ? NULL : dt);
+	err = dt_check(dt, &d);
+	if (err)
+		board_console_init(NULL, -FDT_ERR_NOTFOUND, -FDT_ERR_NOTFOUND);
+	else
+		console_init(&d);
 	stage_log("khofw %s (%s, %s) at EL%u, CNTFRQ %llu Hz", KHOFW_VERSION,
 		  CONFIG_BOARD, CONFIG_ARCH, arch_current_el(),
 		  (unsigned long long)arch_counter_freq());
@@ -201,16 +246,16 @@ void stage_start(u64 x0)
 		stage_panic("no usable device tree (x0 0x%llx, found %p): %s",
 			    (unsigned long long)x0, dt, kho_strerror(err));
 	stage_log("khofw: dt %p, %u bytes", dt, (unsigned int)fdt_totalsize(dt));
-	err = for_each_bank(dt, log_bank, &banks);
+	err = stage_for_each_bank(&d, log_bank, &banks);
 	if (err || !banks)
 		stage_panic("no RAM in /memory: %s",
 			    kho_strerror(err ? err : -KHO_E_NOT_FOUND));
-	err = stage_mmu_map(dt, NULL, 0);
+	err = stage_mmu_map(&d, NULL, 0);
 	if (err)
 		stage_panic("MMU: %s", kho_strerror(err));
 	stage_log("khofw: MMU on");
 	if (IS_ENABLED(CONFIG_STAGE_TEST_HOOKS))
-		test_hooks(dt);
-	stage_run(dt);
+		test_hooks(&d);
+	stage_run(&d);
 	stage_panic("stage_run returned");
 }

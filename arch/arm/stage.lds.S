@@ -3,7 +3,7 @@
  * Layout of the AArch32 stage, linked at 0 and relocated at run time (start.S):
  * zImage header and text, read-only data, data, the dynamic relocations (REL:
  * the addend is the word in place), then what the file does not carry: bss
- * (cleared at entry) and the pools (stacks, translation tables, pages; not
+ * (cleared at entry) and the pools (stacks, translation tables; not
  * cleared). The zImage header's end is the file's; its KLSZ tag gives the rest.
  */
 OUTPUT_FORMAT("elf32-littlearm")
@@ -55,9 +55,6 @@ SECTIONS
 		__pgtable_pool_start = .;
 		. += CONFIG_STAGE_PGTABLE_POOL_SIZE;
 		__pgtable_pool_end = .;
-		__page_pool_start = .;
-		. += CONFIG_STAGE_PAGE_POOL_SIZE;
-		__page_pool_end = .;
 	}
 	__image_end = .;
 	_image_size = ABSOLUTE(__image_end - __image_start);
@@ -73,4 +70,3 @@ ASSERT(arm_vectors % 32 == 0, "vector table alignment")
 ASSERT(__stack_end % 8 == 0, "stack alignment")
 ASSERT(__exc_stack_end % 8 == 0, "exception stack alignment")
 ASSERT(__pgtable_pool_start % 4096 == 0, "table pool alignment")
-ASSERT(__page_pool_start % 4096 == 0, "page pool alignment")

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Leaving the MMU: used to re-map (arch_mmu_enable() on a running MMU) and to
- * enter Linux per the arm64 boot protocol: MMU and D-cache off, the whole D-cache
- * cleaned to PoC, I-cache and TLBs invalidated, x0 = DTB, x1-x3 = 0, same EL.
- * From the moment SCTLR.C is cleared until the caches are clean nothing here
- * touches memory, so no dirty line can be written back over newer data.
+ * enter Linux per the arm64 boot protocol: MMU and D-cache off, I-cache and TLBs
+ * invalidated, x0 = DTB, x1-x3 = 0, same EL. What must reach the PoC is what the
+ * stage wrote through the cache: its own footprint, cleaned and invalidated here
+ * by VA after SCTLR.C is cleared (nothing here touches memory until then, so no
+ * new dirty line appears after), and what it wrote for the kernel, which the
+ * caller cleans first (boot_for_each_written()). Lines a previous owner left
+ * over other memory are left as a kexec leaves them to Linux: the protocol asks
+ * for the image cleaned, and Linux invalidates what it writes with the MMU off.
  */
 #include "asm.h"
 
-/* MMU and D-cache off, caches clean, TLBs empty. Clobbers x0-x12. */
+/* MMU and D-cache off, the footprint clean, TLBs empty. Clobbers x0-x12. */
 func arm64_mmu_off
 	mov	x12, x30
 	branch_if_el2 x0, 1f
@@ -22,7 +26,7 @@ func arm64_mmu_off
 	bic	x0, x0, #SCTLR_C
 	msr	sctlr_el2, x0
 2:	isb
-	bl	arm64_dcache_clean_inval_all
+	bl	arm64_clean_inval_footprint
 	ic	iallu
 	branch_if_el2 x0, 3f
 	tlbi	vmalle1

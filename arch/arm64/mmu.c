@@ -62,6 +62,15 @@ int arch_mmu_enable(const struct arch_region *regions, unsigned int n, void *poo
 
 	if (read_elx(sctlr) & SCTLR_M)
 		arm64_mmu_off();
+	/*
+	 * A write-back mapping (ours before, or a previous owner's) may have left
+	 * lines over memory now mapped non-cacheable: nothing may hide or later
+	 * overwrite what is written there without the cache.
+	 */
+	for (unsigned int i = 0; i < n; i++)
+		if (regions[i].attr == ARCH_MEM_NORMAL_NC)
+			arch_clean_inval_poc((uintptr_t)regions[i].base,
+					     (size_t)regions[i].size);
 	err = build(&t, regions, n, pool, pool_size);
 	if (err)
 		return err;

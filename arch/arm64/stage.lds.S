@@ -2,9 +2,10 @@
 /*
  * Layout of the AArch64 stage, linked at 0 and relocated at run time (start.S):
  * Image header and text, read-only data, data, the dynamic relocations, then
- * what the file does not carry: bss (cleared at entry) and the pools (stack,
- * translation tables, pages; not cleared). image_size in the Image header is
- * the whole of it, so a loader keeps the pools free too.
+ * what the file does not carry: tables initialised before use (.bss.noinit,
+ * neither cleared nor invalidated at entry), bss (cleared at entry) and the pools
+ * (stack, translation tables; not cleared). image_size in the Image header
+ * is the whole of it, so a loader keeps the pools free too.
  */
 OUTPUT_FORMAT("elf64-littleaarch64")
 OUTPUT_ARCH(aarch64)
@@ -20,7 +21,8 @@ SECTIONS
 		*(.text .text.*)
 	}
 	.rodata : ALIGN(16) { *(.rodata .rodata.*) }
-	.data : ALIGN(16) {
+	.data : ALIGN(64) {
+		__data_start = .;
 		*(.data.rel.ro .data.rel.ro.*)
 		*(.data .data.*)
 		*(.got .got.plt)
@@ -36,7 +38,18 @@ SECTIONS
 	.hash : { *(.hash) }
 	.gnu.hash : { *(.gnu.hash) }
 
-	.bss (NOLOAD) : ALIGN(16) {
+	/*
+	 * First written with the MMU on, through the cache, and never read before
+	 * written: a line a previous owner left there is the one written, or holds
+	 * bytes nobody reads (start.S).
+	 */
+	.noinit (NOLOAD) : ALIGN(64) {
+		__noinit_start = .;
+		*(.bss.noinit)
+		. = ALIGN(64);
+		__noinit_end = .;
+	}
+	.bss (NOLOAD) : ALIGN(64) {
 		__bss_start = .;
 		*(.bss .bss.* COMMON)
 		. = ALIGN(16);
@@ -49,9 +62,6 @@ SECTIONS
 		__pgtable_pool_start = .;
 		. += CONFIG_STAGE_PGTABLE_POOL_SIZE;
 		__pgtable_pool_end = .;
-		__page_pool_start = .;
-		. += CONFIG_STAGE_PAGE_POOL_SIZE;
-		__page_pool_end = .;
 	}
 	__image_end = .;
 	_image_size = ABSOLUTE(__image_end - __image_start);
@@ -64,4 +74,3 @@ SECTIONS
 ASSERT(_start == 0, "the Image header must come first")
 ASSERT(__stack_end % 16 == 0, "stack alignment")
 ASSERT(__pgtable_pool_start % 4096 == 0, "table pool alignment")
-ASSERT(__page_pool_start % 4096 == 0, "page pool alignment")

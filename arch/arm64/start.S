@@ -29,13 +29,18 @@ entry:
 	mov	x19, x0			/* DTB from the previous stage */
 
 	/*
-	 * The previous owner of this memory may have left cache lines over it
-	 * (clean ones are fine, the boot protocol cleaned the file part to PoC;
-	 * dirty ones over bss could be evicted over our data later): discard
-	 * them all before writing with the MMU off.
+	 * The previous owner of this memory may have left cache lines over it: a
+	 * dirty one could be evicted over what we write with the MMU off, a clean
+	 * one would hide it once the MMU is on. Discard them over all we write
+	 * before the MMU is on: the image (relocated), bss, the stack and the
+	 * translation tables. .noinit and the page pool are first written with
+	 * the MMU on, through the cache (stage.lds.S).
 	 */
 	adr_l	x0, __image_start
-	adr_l	x1, __image_end
+	adr_l	x1, __noinit_start
+	bl	inval_range
+	adr_l	x0, __bss_start
+	adr_l	x1, __pgtable_pool_end
 	bl	inval_range
 
 	adr_l	x0, __bss_start

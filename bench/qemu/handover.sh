@@ -27,21 +27,19 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 config=${STAGE_CONFIG:-qemu_virt_arm64}
+# The production stage (test hooks off), run forward and cold after the others;
+# PROD_CONFIG= (empty) leaves it out.
+prod=${PROD_CONFIG-${config}_nohooks}
 blocks=${BLOCKS:-10000}
 initrd_mib=${INITRD_MIB:-16}
-stage_elf=$build/$config/khofw.elf
-stage_bin=$build/$config/khofw.bin
 plugin=$build/host/bench/handover_count.so
 park=$build/host/bench/park.bin
 w=$build/bench-qemu
 mkdir -p "$w"
-for f in "$stage_bin" "$plugin" "$park" "$build/host/mkpayload" "$build/host/test/mkhandover"; do
+for f in "$build/$config/khofw.bin" ${prod:+"$build/$prod/khofw.bin"} "$plugin" "$park" \
+	"$build/host/mkpayload" "$build/host/test/mkhandover"; do
 	[ -f "$f" ] || { echo "handover.sh: $f missing (make bench-qemu builds it)" >&2; exit 1; }
 done
-# The stage as built now: a later build must not change it between runs.
-cp "$stage_elf" "$w/khofw.elf"
-cp "$stage_bin" "$w/khofw.bin"
-stage_elf=$w/khofw.elf stage_bin=$w/khofw.bin
 
 qemu=$("$top/scripts/qemu10.sh")
 export QEMU_MODULE_DIR="${KHOFW_CACHE:-$HOME/.cache/khofw}/qemu-10/modules"
@@ -52,13 +50,21 @@ QARGS="-M virt -cpu cortex-a57 -m 1G -smp 1 -nodefaults -display none -audio non
 load=0x40200000
 sym() { aarch64-linux-gnu-nm "$stage_elf" | awk -v s="$1" '$3 == s { print $1 }'; }
 hex() { printf '0x%x' $(($1)); }
-aarch64-linux-gnu-nm -n "$stage_elf" | while read -r a t n; do
-	printf '%x %s %s\n' $((0x$a + load)) "$t" "$n"
-done >"$w/syms.txt"
-img_end=$(hex "$load + 0x$(sym __image_end)")
 
+# use_stage CONFIG: the runs and reports that follow are of that stage, copied as
+# built now (a later build must not change it between runs), with its symbols.
+use_stage() {
+	cp "$build/$1/khofw.elf" "$w/$1.elf"
+	cp "$build/$1/khofw.bin" "$w/$1.bin"
+	stage_elf=$w/$1.elf stage_bin=$w/$1.bin syms=$w/syms-$1.txt
+	aarch64-linux-gnu-nm -n "$stage_elf" | while read -r a t n; do
+		printf '%x %s %s\n' $((0x$a + load)) "$t" "$n"
+	done >"$syms"
+	img_end=$(hex "$load + 0x$(sym __image_end)")
+}
+use_stage "$config"
 # The stage's steps, in the order stage_run() takes them.
-PHASES=${PHASES:-"stage_start stage_run boot_take_handover boot_read_fw boot_take_payload
+PHASES=${PHASES:-"stage_start stage_run boot_take_handover_at boot_read_fw boot_take_payload
 	boot_plan_scratch boot_place boot_fill_fw boot_handoff boot_for_each_written
 	arch_boot_kernel"}
 popts=
@@ -91,7 +97,7 @@ run() {
 	# shellcheck disable=SC2086
 	"$qemu" $QARGS -serial "file:$w/$name.log" -kernel "$stage_bin" \
 		-initrd "$payload" -dtb "$dtb" "$@" \
-		-plugin "$plugin,image=$load:$img_end,syms=$w/syms.txt,out=$w/$name.report$popts" \
+		-plugin "$plugin,image=$load:$img_end,syms=$syms,out=$w/$name.report$popts" \
 		-d plugin -D "$w/$name.plugin.log" 2>"$w/$name.err" </dev/null &
 	qpid=$!
 	trap 'kill $qpid 2>/dev/null' INT TERM HUP
@@ -118,7 +124,7 @@ sum_fn() { awk -v re="$2" '$1 == "fn" && $2 ~ re { s += $3 } END { print s + 0 }
 # The stage's own regions and the ranges of its reservation table (console), for
 # the destination of each stored line.
 regions() {
-	for s in __bss_start __stack_start __pgtable_pool_start __page_pool_start __image_end; do
+	for s in __bss_start __stack_start __pgtable_pool_start __image_end; do
 		printf '%s ' "$(hex "$load + 0x$(sym $s)")"
 	done
 	echo
@@ -139,7 +145,6 @@ destinations() {
 		lo[n] = num(load); hi[n] = num(r[2]); p[n] = 1; what[n++] = "stage data+bss"
 		lo[n] = num(r[2]); hi[n] = num(r[3]); p[n] = 1; what[n++] = "stage stack"
 		lo[n] = num(r[3]); hi[n] = num(r[4]); p[n] = 1; what[n++] = "stage page tables"
-		lo[n] = num(r[4]); hi[n] = num(r[5]); p[n] = 1; what[n++] = "stage page pool"
 	}
 	/khofw: firmware buffer [^ ]+ 0x[0-9a-f]+-0x[0-9a-f]+ / {
 		sub(/.*khofw: firmware buffer /, "")
@@ -237,3 +242,19 @@ printf '   payload check: %d MiB of initrd add %d instructions (%.2f per byte; b
 	"$initrd_mib" $((i - f)) "$(awk "BEGIN { print ($i - $f) / ($initrd_mib * 1048576) }")" \
 	"$crc_f" "$crc_i"
 printf '   bytes copied after load (goal 0): %d\n' "$(payload_stores forward)"
+
+# The production stage: test hooks off (no khofw.* command-line hooks, no test
+# pattern written into the firmware buffers).
+[ -n "$prod" ] || exit 0
+use_stage "$prod"
+run prod-forward "$w/payload.bin" "$w/kho-os.dtb" \
+	-device "loader,file=$w/ram.img,addr=0x50000000,force-raw=on"
+run prod-cold "$w/payload.bin" "$w/virt.dtb"
+echo "hand-over cost in QEMU: production AArch64 stage ($prod)"
+report prod-forward
+report prod-cold
+f=$(val prod-forward insns) c=$(val prod-cold insns)
+echo "== summary ($prod)"
+printf '   forward %d instructions (goal 2000000: %s), cold %d, difference %d = %.1f per block\n' \
+	"$f" "$([ "$f" -le 2000000 ] && echo met || echo missed)" "$c" $((f - c)) \
+	"$(awk "BEGIN { print ($f - $c) / $blocks }")"

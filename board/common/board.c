@@ -6,9 +6,12 @@
 #include <khofw/board.h>
 #include <libfdt.h>
 
-__attribute__((weak)) void board_console_init(const void *dt)
+__attribute__((weak)) void board_console_init(const void *dt, int stdout_node,
+					      int stdout_parent)
 {
 	(void)dt;
+	(void)stdout_node;
+	(void)stdout_parent;
 }
 
 __attribute__((weak)) void board_putc(char c)

@@ -8,7 +8,6 @@
 #include <kho/dt.h>
 #include <kho/err.h>
 #include <libfdt.h>
-#include <string.h>
 
 #define UART_DR 0x00
 #define UART_FR 0x18
@@ -28,41 +27,20 @@ static inline void wr(uint64_t base, unsigned int reg, uint32_t v)
 	*(volatile uint32_t *)(uintptr_t)(base + reg) = v;
 }
 
-static int stdout_node(const void *dt)
-{
-	int chosen = fdt_path_offset(dt, "/chosen");
-	const char *path;
-	const char *colon;
-	int len, node;
-
-	if (chosen < 0)
-		return chosen;
-	path = fdt_getprop(dt, chosen, "stdout-path", &len);
-	if (!path || len <= 0)
-		return -FDT_ERR_NOTFOUND;
-	len = (int)strnlen(path, (size_t)len);
-	colon = memchr(path, ':', (size_t)len);
-	if (colon)
-		len = (int)(colon - path);
-	node = fdt_path_offset_namelen(dt, path, len);
-	if (node >= 0 && fdt_node_check_compatible(dt, node, "arm,pl011"))
-		return -FDT_ERR_NOTFOUND;
-	return node;
-}
-
-int pl011_find(const void *dt, uint64_t *base)
+int pl011_find(const void *dt, int node, int parent, uint64_t *base)
 {
 	struct kho_cells c;
 	const void *reg;
 	uint64_t size;
-	int node = stdout_node(dt);
 	int len, err;
 
-	if (node < 0)
+	if (node < 0 || parent < 0 || fdt_node_check_compatible(dt, node, "arm,pl011")) {
 		node = fdt_node_offset_by_compatible(dt, -1, "arm,pl011");
-	if (node < 0)
+		parent = node >= 0 ? fdt_parent_offset(dt, node) : node;
+	}
+	if (node < 0 || parent < 0)
 		return -KHO_E_NOT_FOUND;
-	err = kho_dt_cells(dt, fdt_parent_offset(dt, node), &c);
+	err = kho_dt_cells(dt, parent, &c);
 	if (err)
 		return err;
 	reg = fdt_getprop(dt, node, "reg", &len);

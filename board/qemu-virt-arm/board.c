@@ -16,11 +16,12 @@
 /* The console: one UART for the whole stage, found once. */
 static uint64_t uart = VIRT_UART_DEFAULT;
 
-void board_console_init(const void *dt)
+void board_console_init(const void *dt, int stdout_node, int stdout_parent)
 {
 	uint64_t base;
 
-	if (dt && !pl011_find(dt, &base) && base < VIRT_RAM_BASE)
+	if (dt && !pl011_find(dt, stdout_node, stdout_parent, &base) &&
+	    base < VIRT_RAM_BASE)
 		uart = base;
 	pl011_init(uart);
 }

@@ -108,6 +108,12 @@ int boot_protect_firmware(struct boot_state *st, u64 start, u64 end, const char 
 int boot_take_handover(struct boot_state *st, const void *dt);
 
 /*
+ * boot_take_handover() with /chosen already found at offset chosen of dt (the
+ * stage indexes its DT once). Same errors, and kho_dt_read_chosen()'s.
+ */
+int boot_take_handover_at(struct boot_state *st, const void *dt, int chosen);
+
+/*
  * Find a reserve_mem region by name in the incoming memblock sub-FDT (checked as
  * untrusted: FDT structure, compatibles, 8-byte start and size, preserved).
  * Errors: -KHO_E_NOT_FOUND, -KHO_E_BLOB, mem errors.

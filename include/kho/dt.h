@@ -46,6 +46,13 @@ int kho_dt_write_pair(void *buf, const struct kho_cells *c, u64 addr, u64 size);
 int kho_dt_for_each_memory(const void *dt, int (*fn)(void *arg, u64 base, u64 size),
 			   void *arg);
 
+/*
+ * kho_dt_for_each_memory() for one child of the root, node, given the root's cells:
+ * nothing if it is not an enabled /memory node. Errors: -KHO_E_PROP, fn's.
+ */
+int kho_dt_memory_node(const void *dt, int node, const struct kho_cells *c,
+		       int (*fn)(void *arg, u64 base, u64 size), void *arg);
+
 /* What a /chosen handover points at. */
 struct kho_chosen {
 	u64 fdt_phys;
@@ -63,8 +70,14 @@ struct kho_chosen {
 int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch);
 
 /*
+ * kho_dt_get_chosen() for the /chosen node the caller found at offset chosen of
+ * dt (a checked FDT). Errors: -KHO_E_NO_HANDOVER, -KHO_E_CHOSEN, -KHO_E_CELLS.
+ */
+int kho_dt_read_chosen(const void *dt, int chosen, struct kho_chosen *ch);
+
+/*
  * Write both /chosen properties into dt (which must have room: fdt_open_into() it
- * larger first), deleting stale copies, in the root's cell sizes. Creates /chosen
+ * larger first), replacing stale copies, in the root's cell sizes. Creates /chosen
  * if absent. Errors: -KHO_E_CELLS (a value does not fit the cells), -KHO_E_FDT.
  */
 int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch);

@@ -62,7 +62,10 @@ struct kho_blob {
 int kho_in_for_each_blob(const struct kho_in *in,
 			 int (*fn)(void *arg, const struct kho_blob *b), void *arg);
 
-/* Find a blob by name. Errors: -KHO_E_NOT_FOUND and those of kho_in_for_each_blob(). */
+/*
+ * Find a blob by name; only that blob is read. Errors: -KHO_E_NOT_FOUND,
+ * -KHO_E_DUP_BLOB (two of that name), and kho_in_for_each_blob()'s for that blob.
+ */
 int kho_in_find_blob(const struct kho_in *in, const char *name, struct kho_blob *b);
 
 /*
@@ -92,5 +95,20 @@ struct kho_in_stats {
 };
 int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 			 struct kho_in_stats *st);
+
+struct kho_out;
+
+/*
+ * Preserve every block of in's map in out, with its order: what kho_out_preserve()
+ * of each block would do (forwarding a handover). When out has a reservation map,
+ * in and out share their struct kho_mem and are the same radix ABI, in must have
+ * been protected into that map (kho_in_protect(in, out->rm), which records each
+ * block as preserved), and the map is merged leaf by leaf (kho_radix_merge()): a
+ * cost per leaf, not per block. Otherwise each block goes through
+ * kho_out_preserve().
+ * Errors: kho_radix_merge() errors (-KHO_E_INVAL: in was not protected into
+ * out->rm), kho_in_walk() and kho_out_preserve() errors.
+ */
+int kho_in_carry(const struct kho_in *in, struct kho_out *out);
 
 #endif /* KHO_IN_H */

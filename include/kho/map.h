@@ -49,10 +49,16 @@ struct kho_walk {
 		    unsigned int order);
 	struct kho_run *run_buf;
 	unsigned int run_cap;
+	/*
+	 * Optional, radix trees only, replaces block and runs: called with each leaf
+	 * instead of decoding it (prefix: the key of its bit 0).
+	 */
+	int (*leaf)(void *arg, u64 prefix, const u64 *bits);
 	void *arg;
 	/* Filled in by the walk. */
 	u64 nodes;  /* map pages read */
 	u64 blocks; /* preserved blocks found */
+	u64 bytes;  /* and their bytes */
 };
 
 /* -------------------------------- radix tree -------------------------------- */
@@ -95,6 +101,18 @@ struct kho_page_alloc {
  */
 int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root, u64 key,
 		  int value, const struct kho_page_alloc *pa, struct kho_rmap *seen);
+
+/*
+ * OR every leaf of the tree at src into the tree at *root (same page size),
+ * allocating tables and leaves from pa as kho_radix_set() does and recording them
+ * in rm: the result holds every key of both, at a cost per leaf rather than per
+ * key. src must have been walked with rm as the walk's seen map (kho_in_protect()),
+ * which records every page of it; its root must be recorded there as map (or
+ * preserved) memory, else -KHO_E_INVAL. Errors also: those of kho_radix_walk() and
+ * kho_radix_set(). On error the leaves merged so far stay merged.
+ */
+int kho_radix_merge(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
+		    u64 src, const struct kho_page_alloc *pa, struct kho_rmap *rm);
 
 /* ------------------------------ v1 chunk list ------------------------------ */
 

@@ -64,6 +64,8 @@ int kho_out_init(struct kho_out *out, const struct kho_mem *mem, enum kho_abi ab
  * Preserve one naturally aligned block of 2^order pages at phys.
  * Errors: -KHO_E_MISALIGNED, -KHO_E_ORDER (over the ABI's maximum),
  * -KHO_E_OUTSIDE_RAM, -KHO_E_WRAP, -KHO_E_OVERLAP/-KHO_E_PROTECTED (rm), map errors.
+ * On a map error rm is as it was, except that a block overlapping memory already
+ * preserved there stays recorded whole (more is protected, nothing less).
  */
 int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order);
 

@@ -13,6 +13,8 @@
 
 #include <kho/abi.h>
 
+struct kho_run;
+
 enum kho_kind {
 	KHO_KIND_PRESERVED = 1, /* a block in the preserved-memory map */
 	KHO_KIND_MAP,	  /* pages holding the map itself (tree nodes, chunks, bitmaps) */
@@ -33,10 +35,17 @@ struct kho_range {
 	const char *label; /* optional, not copied: must outlive the map */
 };
 
+/*
+ * The ranges are r[0..nr), inside storage of cap entries that starts lo entries
+ * before r: an insertion or removal moves the ranges on its shorter side, into
+ * free entries at either end, so a table of thousands of preserved blocks above
+ * the scratch does not move for each piece carved out of it.
+ */
 struct kho_rmap {
 	struct kho_range *r;
 	unsigned int nr;
 	unsigned int cap;
+	unsigned int lo;
 };
 
 /* Short name of a kind ("preserved", "map", "meta", "scratch", ...). */
@@ -45,6 +54,10 @@ const char *kho_kind_name(unsigned int kind);
 /* Use storage[0..cap) for the map. */
 void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int cap);
 
+/* Make dst a copy of src in storage[0..cap). Errors: -KHO_E_NOSPC (cap < src->nr). */
+int kho_rmap_copy(struct kho_rmap *dst, struct kho_range *storage, unsigned int cap,
+		  const struct kho_rmap *src);
+
 /*
  * Add [start, end) of kind. Same kind+label ranges that touch or overlap merge.
  * Errors: -KHO_E_INVAL (empty or bad kind), -KHO_E_OVERLAP (another kind is there),
@@ -52,6 +65,16 @@ void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int 
  */
 int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		 const char *label);
+
+/*
+ * kho_rmap_add() of runs r[0..n) in ascending order, all of kind without label,
+ * while each lies above the map's last range (or touches it, if that one is of kind
+ * without label, and then merges): the common case of a map walk, at a cost per
+ * run of an append. Returns how many were added (fewer than n: the next one needs
+ * kho_rmap_add(), or the map is full).
+ */
+unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
+			     unsigned int kind);
 
 /*
  * Like kho_rmap_add(), but parts of [start, end) that lie in scratch are taken out

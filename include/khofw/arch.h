@@ -54,9 +54,12 @@ struct arch_region {
  * Build identity-map tables for regions (later entries override earlier ones
  * where they overlap, so a NC buffer inside RAM ends up NC only: no cacheable
  * alias) in the page-aligned pool [pool, pool+pool_size), then enable the MMU
- * and caches. If the MMU is already on it is first turned off (D-cache cleaned
- * to PoC by set/way), so the stage can re-map, e.g. to add NC regions; the pool
- * may be the one in use. Returns 0 or a negative KHO error (<kho/err.h>):
+ * and caches. If the MMU is already on it is first turned off, so the stage can
+ * re-map, e.g. to add NC regions; the pool may be the one in use. Turning it off
+ * cleans the stage's own footprint to PoC (at least: AArch32 cleans the whole
+ * D-cache by set/way); anything else the stage wrote through the cache it cleans
+ * first. Regions mapped NC are cleaned and invalidated before they are used.
+ * Returns 0 or a negative KHO error (<kho/err.h>):
  * -KHO_E_NOMEM (pool too small), -KHO_E_MISALIGNED (region not 4 KiB aligned),
  * -KHO_E_INVAL (size 0, or beyond the VA range), -KHO_E_WRAP. On error the MMU
  * is left off.
@@ -65,9 +68,11 @@ int arch_mmu_enable(const struct arch_region *regions, unsigned int n, void *poo
 		    size_t pool_size);
 
 /*
- * Leave for Linux per the boot protocol: clean the whole data cache to PoC, turn
- * MMU and caches off, invalidate the I-cache and TLBs, and jump to entry with
- * x0 = dtb, x1 = x2 = x3 = 0 (AArch32: r0 = 0, r1 = ~0, r2 = dtb).
+ * Leave for Linux per the boot protocol: turn MMU and caches off, clean the
+ * stage's own footprint to PoC (AArch32: the whole D-cache), invalidate the
+ * I-cache and TLBs, and jump to entry with x0 = dtb, x1 = x2 = x3 = 0 (AArch32:
+ * r0 = 0, r1 = ~0, r2 = dtb). What the stage wrote for the kernel (image, DTB,
+ * hand-over) the caller cleans first (boot_for_each_written()).
  */
 void __attribute__((noreturn)) arch_boot_kernel(uint64_t entry, uint64_t dtb);
 

@@ -9,8 +9,12 @@
 
 #include <stdint.h>
 
-/* Bring up the console (called once, before anything prints). dt may be NULL. */
-void board_console_init(const void *dt);
+/*
+ * Bring up the console (called once, before anything prints). dt may be NULL;
+ * stdout is the node its /chosen/stdout-path names and parent that node's parent
+ * (offsets, negative when there is none).
+ */
+void board_console_init(const void *dt, int stdout_node, int stdout_parent);
 
 /* Write one character to the console (\n is sent as \r\n by the caller). */
 void board_putc(char c);

@@ -16,10 +16,9 @@
 #include <libfdt.h>
 #include <string.h>
 
-int boot_take_handover(struct boot_state *st, const void *dt)
+/* Protect an opened hand-over and check its firmware-level blobs. */
+static int take_opened(struct boot_state *st, int err)
 {
-	int err = kho_in_open(&st->in, dt, st->mem, st->cfg.page_shift, KHO_ABI_AUTO);
-
 	if (!err)
 		err = kho_in_protect(&st->in, &st->rm);
 	if (!err)
@@ -31,6 +30,25 @@ int boot_take_handover(struct boot_state *st, const void *dt)
 		if (st->in.scratch[i].size)
 			st->scratch[st->nr_scratch++] = st->in.scratch[i];
 	return 0;
+}
+
+int boot_take_handover(struct boot_state *st, const void *dt)
+{
+	return take_opened(
+		st, kho_in_open(&st->in, dt, st->mem, st->cfg.page_shift, KHO_ABI_AUTO));
+}
+
+int boot_take_handover_at(struct boot_state *st, const void *dt, int chosen)
+{
+	struct kho_chosen ch;
+	int err = kho_dt_read_chosen(dt, chosen, &ch);
+
+	if (err) {
+		memset(&st->in, 0, sizeof(st->in));
+		return err;
+	}
+	return take_opened(st, kho_in_open_at(&st->in, &ch, st->mem, st->cfg.page_shift,
+					      KHO_ABI_AUTO));
 }
 
 static int resmem_u64(const void *fdt, int node, const char *name, u64 *v)
@@ -112,24 +130,6 @@ static int forward_resmem(struct boot_state *st)
 	return 0;
 }
 
-struct copy_ctx {
-	struct kho_out *out;
-	unsigned int page_shift;
-};
-
-static int copy_block(void *arg, u64 phys, u64 size, unsigned int order)
-{
-	struct copy_ctx *c = arg;
-	u64 block = (u64)1 << (c->page_shift + order);
-
-	for (u64 off = 0; off < size; off += block) {
-		int err = kho_out_preserve(c->out, phys + off, order);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /*
  * Sub-blobs go on as they are, but those rebuilt here: memblock and
  * kexec-metadata, and dma-alloc and khofw, which get the firmware's own
@@ -175,14 +175,12 @@ static int forward_metadata(struct boot_state *st)
 int boot_forward_kho(struct boot_state *st, void *dtb)
 {
 	struct kho_page_alloc pa = boot_page_alloc(st);
-	struct copy_ctx c = { &st->out, st->cfg.page_shift };
-	struct kho_walk w = { .block = copy_block, .arg = &c };
 	int err;
 
 	st->abi = st->in.abi;
 	err = kho_out_init(&st->out, st->mem, st->abi, st->cfg.page_shift, &pa, &st->rm);
 	if (!err)
-		err = kho_in_walk(&st->in, &w);
+		err = kho_in_carry(&st->in, &st->out);
 	if (!err) {
 		err = kho_in_for_each_blob(&st->in, copy_blob, &st->out);
 		err = err > 0 ? 0 : err;

@@ -6,22 +6,45 @@
 #include <kho/mem.h>
 #include <string.h>
 
+#define CRC32_POLY 0xedb88320u
+/* Below this many bytes the tables cost more than they save. */
+#define CRC32_TABLE_MIN 512
+
+static u32 crc32_shift(u32 crc)
+{
+	return (crc >> 1) ^ (CRC32_POLY & (0u - (crc & 1u)));
+}
+
+static u32 crc32_bits(u32 crc, const u8 *p, u64 len)
+{
+	while (len--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = crc32_shift(crc);
+	}
+	return crc;
+}
+
 /*
- * CRC-32 (IEEE, reflected), four bytes a step ("slicing by 4"): four tables
- * built per call (4 KiB of stack, about 10 k steps; no global state), 2.5x the
- * byte-wise table over a kernel and initrd.
+ * CRC-32 (IEEE, reflected). Short inputs (the container's header) a bit at a
+ * time; longer ones four bytes a step ("slicing by 4") with four tables built per
+ * call (4 KiB of stack, about 6 k instructions; no global state): 2.5x the
+ * byte-wise table over a kernel and initrd. The first table is linear in its
+ * index (t[i ^ j] = t[i] ^ t[j]): each entry is one XOR of two built before.
  */
 u32 boot_crc32(u32 crc, const void *buf, u64 len)
 {
 	const u8 *p = buf;
 	u32 t[4][256];
 
-	for (u32 i = 0; i < 256; i++) {
-		u32 c = i;
-		for (int k = 0; k < 8; k++)
-			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
-		t[0][i] = c;
-	}
+	if (len < CRC32_TABLE_MIN)
+		return ~crc32_bits(~crc, p, len);
+	t[0][0] = 0;
+	for (u32 bit = 128, c = CRC32_POLY; bit; bit >>= 1, c = crc32_shift(c))
+		t[0][bit] = c;
+	for (u32 bit = 2; bit < 256; bit <<= 1)
+		for (u32 i = 1; i < bit; i++)
+			t[0][bit + i] = t[0][bit] ^ t[0][i];
 	for (u32 i = 0; i < 256; i++)
 		for (int k = 1; k < 4; k++)
 			t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xff];

@@ -51,6 +51,7 @@ int kho_v1_walk(struct kho_walk *w, u64 head, unsigned int bitmap_bytes)
 		return -KHO_E_INVAL;
 	w->nodes = 0;
 	w->blocks = 0;
+	w->bytes = 0;
 	while (head) {
 		const struct khoser_mem_chunk *c =
 			kho_walk_map_page(w, head, PAGE, PAGE, &err);

@@ -116,6 +116,14 @@ static int for_each_reg(const void *dt, int node, const struct kho_cells *c,
 	return 0;
 }
 
+int kho_dt_memory_node(const void *dt, int node, const struct kho_cells *c,
+		       int (*fn)(void *arg, u64 base, u64 size), void *arg)
+{
+	if (!is_memory_node(dt, node) || !node_enabled(dt, node))
+		return 0;
+	return for_each_reg(dt, node, c, fn, arg);
+}
+
 int kho_dt_for_each_memory(const void *dt, int (*fn)(void *arg, u64 base, u64 size),
 			   void *arg)
 {
@@ -128,9 +136,7 @@ int kho_dt_for_each_memory(const void *dt, int (*fn)(void *arg, u64 base, u64 si
 	if (err)
 		return err;
 	fdt_for_each_subnode (node, dt, 0) {
-		if (!is_memory_node(dt, node) || !node_enabled(dt, node))
-			continue;
-		err = for_each_reg(dt, node, &c, fn, arg);
+		err = kho_dt_memory_node(dt, node, &c, fn, arg);
 		if (err < 0)
 			return err;
 	}
@@ -151,25 +157,28 @@ static int chosen_pair(const void *dt, int chosen, const char *name,
 	return 0;
 }
 
-int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch)
+int kho_dt_read_chosen(const void *dt, int chosen, struct kho_chosen *ch)
 {
 	struct kho_cells c;
-	int chosen, err;
+	int err = kho_dt_cells(dt, 0, &c);
 
-	if (fdt_check_header(dt))
-		return -KHO_E_FDT_HEADER;
-	err = kho_dt_cells(dt, 0, &c);
-	if (err)
-		return err;
-	chosen = fdt_path_offset(dt, "/chosen");
-	if (chosen < 0)
-		return -KHO_E_NO_HANDOVER;
-	err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys,
-			  &ch->fdt_len);
+	if (!err)
+		err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys,
+				  &ch->fdt_len);
 	if (!err)
 		err = chosen_pair(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, &c,
 				  &ch->scratch_phys, &ch->scratch_len);
 	return err;
+}
+
+int kho_dt_get_chosen(const void *dt, struct kho_chosen *ch)
+{
+	int chosen;
+
+	if (fdt_check_header(dt))
+		return -KHO_E_FDT_HEADER;
+	chosen = fdt_path_offset(dt, "/chosen");
+	return chosen < 0 ? -KHO_E_NO_HANDOVER : kho_dt_read_chosen(dt, chosen, ch);
 }
 
 static int chosen_node(void *dt)
@@ -211,12 +220,10 @@ int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch)
 	slen = kho_dt_write_pair(scr_cells, &c, ch->scratch_phys, ch->scratch_len);
 	if (flen < 0 || slen < 0)
 		return -KHO_E_CELLS;
-	err = kho_dt_clear_chosen(dt);
-	if (err)
-		return err;
 	chosen = chosen_node(dt);
 	if (chosen < 0)
 		return -KHO_E_FDT;
+	/* A stale copy is replaced in place: nothing moves when the size is kept. */
 	if (fdt_setprop(dt, chosen, KHO_CHOSEN_FDT_PROP, fdt_cells, flen) ||
 	    fdt_setprop(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, scr_cells, slen))
 		return -KHO_E_FDT;

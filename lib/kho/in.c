@@ -3,6 +3,7 @@
 #include <kho/config.h>
 #include <kho/err.h>
 #include <kho/in.h>
+#include <kho/out.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -223,31 +224,21 @@ int kho_in_for_each_blob(const struct kho_in *in,
 	return count;
 }
 
-struct find_ctx {
-	const char *name;
-	struct kho_blob *out;
-	int found;
-};
-
-static int find_one(void *arg, const struct kho_blob *b)
-{
-	struct find_ctx *f = arg;
-
-	if (!f->found && !strcmp(b->name, f->name)) {
-		*f->out = *b;
-		f->found = 1;
-	}
-	return 0;
-}
-
 int kho_in_find_blob(const struct kho_in *in, const char *name, struct kho_blob *b)
 {
-	struct find_ctx f = { name, b, 0 };
-	int err = kho_in_for_each_blob(in, find_one, &f);
+	int node, found = -1;
 
-	if (err < 0)
-		return err;
-	return f.found ? 0 : -KHO_E_NOT_FOUND;
+	if (!KHO_HAVE_IN)
+		return -KHO_E_ABI;
+	/* Names only: the other blobs' properties are not read again. */
+	fdt_for_each_subnode (node, in->fdt, 0) {
+		if (strcmp(fdt_get_name(in->fdt, node, NULL), name))
+			continue;
+		if (found >= 0)
+			return -KHO_E_DUP_BLOB;
+		found = node;
+	}
+	return found < 0 ? -KHO_E_NOT_FOUND : read_blob(in, found, b);
 }
 
 int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
@@ -261,11 +252,6 @@ int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
 			       : -KHO_E_ABI;
 	return KHO_HAVE_IN_RADIX ? kho_radix_walk(w, in->map) : -KHO_E_ABI;
 }
-
-struct protect_ctx {
-	struct kho_rmap *rm;
-	u64 bytes;
-};
 
 /* Does any range of kind overlap [start, end)? Not only the first one. */
 static int overlaps_kind(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
@@ -281,25 +267,40 @@ static int overlaps_kind(const struct kho_rmap *rm, u64 start, u64 end, unsigned
  * A preserved block may cover the KHO FDT or a blob recorded as meta before, and
  * may overlap other preserved blocks (orders are not deduplicated), in any order.
  */
-static int protect_block(void *arg, u64 phys, u64 size, unsigned int order)
+static int add_preserved(struct kho_rmap *rm, u64 phys, u64 end)
 {
-	struct protect_ctx *c = arg;
-	u64 end = phys + size;
-	int err;
+	int err = kho_rmap_add(rm, phys, end, KHO_KIND_PRESERVED, NULL);
 
-	(void)order;
-	c->bytes += size;
-	err = kho_rmap_add(c->rm, phys, end, KHO_KIND_PRESERVED, NULL);
-	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_META))
-		err = kho_rmap_carve_from(c->rm, phys, end, KHO_KIND_PRESERVED, NULL,
+	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_META))
+		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
 					  KHO_KIND_META);
 	/* The producer may preserve map pages too: they stay protected either way. */
-	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_MAP))
-		err = kho_rmap_carve_from(c->rm, phys, end, KHO_KIND_PRESERVED, NULL,
+	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_MAP))
+		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
 					  KHO_KIND_MAP);
-	if (err == -KHO_E_OVERLAP && overlaps_kind(c->rm, phys, end, KHO_KIND_FIRMWARE))
+	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_FIRMWARE))
 		err = -KHO_E_PROTECTED;
 	return err;
+}
+
+/* Runs of a walk: appended while they come in ascending order, else one by one. */
+static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
+			unsigned int order)
+{
+	struct kho_rmap *rm = arg;
+
+	(void)order;
+	for (unsigned int i = 0; i < n; i++) {
+		int err;
+
+		i += kho_rmap_append(rm, r + i, n - i, KHO_KIND_PRESERVED);
+		if (i == n)
+			break;
+		err = add_preserved(rm, r[i].phys, r[i].phys + r[i].size);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 #define KIND_BIT(k) (1u << (k))
@@ -378,8 +379,7 @@ static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 			 struct kho_in_stats *st)
 {
-	struct protect_ctx c = { rm, 0 };
-	struct kho_walk w = { .seen = rm, .block = protect_block, .arg = &c };
+	struct kho_walk w = { .seen = rm, .runs = protect_runs, .arg = rm };
 	u64 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
 	int err;
 
@@ -400,7 +400,7 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 	if (st) {
 		st->blocks = w.blocks;
 		st->map_pages = w.nodes;
-		st->preserved_bytes = c.bytes;
+		st->preserved_bytes = w.bytes;
 	}
 	return err;
 }
@@ -408,4 +408,37 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 int kho_in_protect(const struct kho_in *in, struct kho_rmap *rm)
 {
 	return kho_in_protect_stats(in, rm, NULL);
+}
+
+struct carry_ctx {
+	struct kho_out *out;
+	unsigned int page_shift;
+};
+
+static int carry_block(void *arg, u64 phys, u64 size, unsigned int order)
+{
+	struct carry_ctx *c = arg;
+	u64 block = (u64)1 << (c->page_shift + order);
+
+	for (u64 off = 0; off < size; off += block) {
+		int err = kho_out_preserve(c->out, phys + off, order);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int kho_in_carry(const struct kho_in *in, struct kho_out *out)
+{
+	struct carry_ctx c = { out, in->page_shift };
+	struct kho_walk w = { .block = carry_block, .arg = &c };
+
+	if (!KHO_HAVE_IN || !KHO_HAVE_OUT)
+		return -KHO_E_ABI;
+	if (KHO_HAVE_IN_RADIX && KHO_HAVE_OUT_RADIX && out->rm && in->mem == out->mem &&
+	    in->abi == out->abi && !kho_abi_is_v1(in->abi) &&
+	    in->page_shift == out->page_shift)
+		return kho_radix_merge(in->mem, in->page_shift, &out->map, in->map,
+				       &out->pa, out->rm);
+	return kho_in_walk(in, &w);
 }

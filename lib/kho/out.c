@@ -115,7 +115,7 @@ static int preserve_check(const struct kho_out *out, u64 phys, unsigned int orde
 int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 {
 	u64 end;
-	int err;
+	int err, had;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
@@ -123,13 +123,18 @@ int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 	if (err)
 		return err;
 	end = phys + block_size(out, order);
+	/*
+	 * Memory already preserved there (a forwarded block) stays so if the map
+	 * refuses the block: only a block that was all new is taken out again.
+	 */
+	had = out->rm && kho_rmap_overlap_kind(out->rm, phys, end);
 	if (out->rm) {
 		err = kho_rmap_add(out->rm, phys, end, KHO_KIND_PRESERVED, NULL);
 		if (err)
 			return err;
 	}
 	err = map_set(out, phys, order, 1);
-	if (err && out->rm)
+	if (err && out->rm && !had)
 		kho_rmap_remove(out->rm, phys, end, KHO_KIND_PRESERVED);
 	return err;
 }

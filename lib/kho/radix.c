@@ -85,6 +85,8 @@ static int walk_leaf(struct kho_walk *w, u64 phys, u64 prefix)
 	err = kho_radix_decode(prefix | 1, p, &base, &order);
 	if (err)
 		return err;
+	if (w->leaf)
+		return w->leaf(w->arg, prefix, bits);
 	base = (prefix & (((u64)1 << msb64(prefix)) - 1)) << (p + order);
 	return kho_walk_bitmap(w, bits, size / 8, base, order);
 }
@@ -122,49 +124,92 @@ int kho_radix_walk(struct kho_walk *w, u64 root)
 		return -KHO_E_MAP_ZERO;
 	w->nodes = 0;
 	w->blocks = 0;
+	w->bytes = 0;
 	return walk_table(w, root, KHO_TREE_MAX_DEPTH(w->page_shift) - 1, 0);
+}
+
+/*
+ * The leaf page for key in the tree at *root. With create, the root and missing
+ * tables and leaf are allocated from pa (zeroed, recorded in seen); without, NULL
+ * and *err 0 if the path ends early.
+ */
+static u64 *leaf_of(const struct kho_mem *mem, unsigned int p, u64 *root, u64 key,
+		    int create, const struct kho_page_alloc *pa, struct kho_rmap *seen,
+		    int *err)
+{
+	u64 size = (u64)1 << p, *slot = root;
+
+	*err = 0;
+	for (unsigned int level = KHO_TREE_MAX_DEPTH(p);; level--) {
+		u64 *t;
+
+		if (!*slot) {
+			if (!create || !kho_alloc_map_page(mem, p, pa, seen, slot, err))
+				return NULL;
+		}
+		t = kho_mem_ptr(mem, *slot, size, err);
+		if (!t || level == 1)
+			return t;
+		slot = &t[kho_radix_table_index(key, level - 1, p)];
+	}
 }
 
 int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root, u64 key,
 		  int value, const struct kho_page_alloc *pa, struct kho_rmap *seen)
 {
-	unsigned int p = page_shift, level = KHO_TREE_MAX_DEPTH(p) - 1;
-	u64 size = (u64)1 << p, node = *root, bit;
-	u64 *t;
+	u64 bit, *t;
 	int err;
 
-	if (!key || msb64(key) >= KHO_RADIX_KEY_WIDTH(p))
+	if (!key || msb64(key) >= KHO_RADIX_KEY_WIDTH(page_shift))
 		return -KHO_E_KEY;
-	if (!node) {
-		if (!value)
-			return 0;
-		if (!kho_alloc_map_page(mem, p, pa, seen, &node, &err))
-			return err;
-		*root = node;
-	}
-	for (; level >= 1; level--) {
-		unsigned int idx = kho_radix_table_index(key, level, p);
-
-		t = kho_mem_ptr(mem, node, size, &err);
-		if (!t)
-			return err;
-		if (!t[idx]) {
-			u64 child;
-			if (!value)
-				return 0;
-			if (!kho_alloc_map_page(mem, p, pa, seen, &child, &err))
-				return err;
-			t[idx] = child;
-		}
-		node = t[idx];
-	}
-	t = kho_mem_ptr(mem, node, size, &err);
+	t = leaf_of(mem, page_shift, root, key, value, pa, seen, &err);
 	if (!t)
 		return err;
-	bit = kho_radix_bit_index(key, p);
+	bit = kho_radix_bit_index(key, page_shift);
 	if (value)
 		t[bit / 64] |= (u64)1 << (bit % 64);
 	else
 		t[bit / 64] &= ~((u64)1 << (bit % 64));
 	return 0;
+}
+
+struct merge {
+	const struct kho_mem *mem;
+	unsigned int p;
+	u64 *root;
+	const struct kho_page_alloc *pa;
+	struct kho_rmap *rm;
+};
+
+static int merge_leaf(void *arg, u64 prefix, const u64 *src)
+{
+	const struct merge *m = arg;
+	u64 n = ((u64)1 << m->p) / 8, i, *dst;
+	int err;
+
+	for (i = 0; i < n && !src[i]; i++)
+		;
+	if (i == n)
+		return 0;
+	dst = leaf_of(m->mem, m->p, m->root, prefix, 1, m->pa, m->rm, &err);
+	if (!dst)
+		return err;
+	for (; i < n; i++)
+		dst[i] |= src[i];
+	return 0;
+}
+
+int kho_radix_merge(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
+		    u64 src, const struct kho_page_alloc *pa, struct kho_rmap *rm)
+{
+	struct merge m = { mem, page_shift, root, pa, rm };
+	struct kho_walk w = {
+		.mem = mem, .page_shift = page_shift, .leaf = merge_leaf, .arg = &m
+	};
+	const struct kho_range *r = rm ? kho_rmap_find(rm, src) : NULL;
+
+	/* The walk that protected src recorded its root first. */
+	if (src && (!r || (r->kind != KHO_KIND_MAP && r->kind != KHO_KIND_PRESERVED)))
+		return -KHO_E_INVAL;
+	return kho_radix_walk(&w, src);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Reservation map: sorted, disjoint, kinded physical ranges in caller storage. */
 #include <kho/err.h>
+#include <kho/map.h>
 #include <kho/rmap.h>
 #include <string.h>
 #include "strtab.h"
@@ -17,7 +18,10 @@ const char *kho_kind_name(unsigned int kind)
 
 void kho_rmap_init(struct kho_rmap *rm, struct kho_range *storage, unsigned int cap)
 {
-	rm->r = storage;
+	/* A little room in front: insertions below many ranges (scratch under a
+	 * hand-over's blocks) do not have to move the whole table first. */
+	rm->lo = cap / 32;
+	rm->r = storage + rm->lo;
 	rm->nr = 0;
 	rm->cap = cap;
 }
@@ -72,6 +76,73 @@ static void put_range(struct kho_range *x, u64 start, u64 end, unsigned int kind
 	x->label = label;
 }
 
+int kho_rmap_copy(struct kho_rmap *dst, struct kho_range *storage, unsigned int cap,
+		  const struct kho_rmap *src)
+{
+	if (src->nr > cap)
+		return -KHO_E_NOSPC;
+	kho_rmap_init(dst, storage, cap);
+	if (dst->lo > cap - src->nr) {
+		dst->lo = 0;
+		dst->r = storage;
+	}
+	memcpy(dst->r, src->r, src->nr * sizeof(*src->r));
+	dst->nr = src->nr;
+	return 0;
+}
+
+/* Free entries after the last range. */
+static unsigned int back_room(const struct kho_rmap *rm)
+{
+	return rm->cap - rm->lo - rm->nr;
+}
+
+/* Move the whole table so that it starts lo entries into its storage. */
+static void move_table(struct kho_rmap *rm, unsigned int lo)
+{
+	struct kho_range *to = rm->r - rm->lo + lo;
+
+	memmove(to, rm->r, rm->nr * sizeof(*to));
+	rm->r = to;
+	rm->lo = lo;
+}
+
+/*
+ * Open n entries before index k (the caller checked nr + n <= cap): the shorter
+ * side moves. When that side's end of the storage has no room, the table first
+ * moves to put half of the free entries there (all if few), so the next
+ * insertions on that side are cheap again.
+ */
+static void open_slots(struct kho_rmap *rm, unsigned int k, unsigned int n)
+{
+	unsigned int back = back_room(rm), free = rm->lo + back;
+	int front = k < rm->nr - k;
+
+	if (front ? rm->lo < n : back < n)
+		move_table(rm, free >= 2 * n + 16 ? free / 2 : front ? free : 0);
+	if (front) {
+		memmove(rm->r - n, rm->r, k * sizeof(*rm->r));
+		rm->r -= n;
+		rm->lo -= n;
+	} else {
+		memmove(&rm->r[k + n], &rm->r[k], (rm->nr - k) * sizeof(*rm->r));
+	}
+	rm->nr += n;
+}
+
+/* Take out the n entries from index k: the shorter side moves. */
+static void close_slots(struct kho_rmap *rm, unsigned int k, unsigned int n)
+{
+	if (k < rm->nr - k - n) {
+		memmove(rm->r + n, rm->r, k * sizeof(*rm->r));
+		rm->r += n;
+		rm->lo += n;
+	} else {
+		memmove(&rm->r[k], &rm->r[k + n], (rm->nr - k - n) * sizeof(*rm->r));
+	}
+	rm->nr -= n;
+}
+
 int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		 const char *label)
 {
@@ -85,7 +156,8 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	    (start == last->end && !same(last, kind, label))) {
 		if (rm->nr == rm->cap)
 			return -KHO_E_NOSPC;
-		put_range(&rm->r[rm->nr++], start, end, kind, label);
+		open_slots(rm, rm->nr, 1);
+		put_range(&rm->r[rm->nr - 1], start, end, kind, label);
 		return 0;
 	}
 	i = first_touching(rm, start);
@@ -106,9 +178,8 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 			;
 		if (rm->nr == rm->cap)
 			return -KHO_E_NOSPC;
-		memmove(&rm->r[k + 1], &rm->r[k], (rm->nr - k) * sizeof(*rm->r));
+		open_slots(rm, k, 1);
 		put_range(&rm->r[k], start, end, kind, label);
-		rm->nr++;
 		return 0;
 	}
 	if (rm->r[lo].start < start)
@@ -116,9 +187,42 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	if (rm->r[hi - 1].end > end)
 		end = rm->r[hi - 1].end;
 	put_range(&rm->r[lo], start, end, kind, label);
-	memmove(&rm->r[lo + 1], &rm->r[hi], (rm->nr - hi) * sizeof(*rm->r));
-	rm->nr -= hi - lo - 1;
+	close_slots(rm, lo + 1, hi - lo - 1);
 	return 0;
+}
+
+unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
+			     unsigned int kind)
+{
+	struct kho_range *x = rm->r + rm->nr, *lim = rm->r + (rm->cap - rm->lo);
+	const struct kho_run *p = r, *end_r = r + n;
+	u64 last = rm->nr ? x[-1].end : 0;
+
+	/* x (the next free entry) and the last end stay in registers. */
+	for (; p < end_r; p++) {
+		u64 start = p->phys, end = start + p->size;
+
+		if (__builtin_expect(start > last && end > start && x < lim, 1)) {
+			put_range(x++, start, end, kind, NULL);
+			last = end;
+			continue;
+		}
+		if (end <= start || start < last)
+			break;
+		if (start == last && x != rm->r) {
+			/* Touching the last range: merged if of kind, unlabelled. */
+			if (x[-1].kind != kind || x[-1].label)
+				break;
+			x[-1].end = last = end;
+			continue;
+		}
+		if (x == lim)
+			break;
+		put_range(x++, start, end, kind, NULL);
+		last = end;
+	}
+	rm->nr = (unsigned int)(x - rm->r);
+	return (unsigned int)(p - r);
 }
 
 static int carve_check(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
@@ -131,14 +235,13 @@ static int carve_check(const struct kho_rmap *rm, u64 start, u64 end, unsigned i
 	return 0;
 }
 
-static void remove_at(struct kho_rmap *rm, unsigned int k)
-{
-	memmove(&rm->r[k], &rm->r[k + 1], (rm->nr - k - 1) * sizeof(*rm->r));
-	rm->nr--;
-}
-
-/* Cut [start, end) out of every scratch range; room for one split was checked. */
-static void cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from)
+/*
+ * Cut [start, end) out of every range of kind from; room for two more ranges was
+ * checked. Inside one such range, [start, end) is put in the hole as kind and label
+ * if kind is not 0 (the table moves once): returns 1 then, else 0.
+ */
+static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
+		    unsigned int kind, const char *label)
 {
 	unsigned int k = kho_rmap_lower_bound(rm, start);
 
@@ -148,21 +251,28 @@ static void cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from)
 		if (x->kind != from) {
 			k++;
 		} else if (x->start < start && x->end > end) {
-			memmove(x + 1, x, (rm->nr - k) * sizeof(*x));
-			rm->nr++;
+			unsigned int put = kind != 0;
+			struct kho_range tail = *x;
+
+			tail.start = end;
+			open_slots(rm, k + 1, 1 + put);
+			x = &rm->r[k];
 			x->end = start;
-			(x + 1)->start = end;
-			return;
+			if (put)
+				put_range(x + 1, start, end, kind, label);
+			x[1 + put] = tail;
+			return put;
 		} else if (x->start < start) {
 			x->end = start;
 			k++;
 		} else if (x->end > end) {
 			x->start = end;
-			return;
+			return 0;
 		} else {
-			remove_at(rm, k);
+			close_slots(rm, k, 1);
 		}
 	}
+	return 0;
 }
 
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
@@ -177,7 +287,8 @@ int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int ki
 		return err;
 	if (rm->nr + 2 > rm->cap)
 		return -KHO_E_NOSPC;
-	cut_kind(rm, start, end, from);
+	if (cut_kind(rm, start, end, from, kind, label))
+		return 0;
 	return kho_rmap_add(rm, start, end, kind, label);
 }
 
@@ -289,6 +400,6 @@ int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 		return -KHO_E_INVAL;
 	if (rm->nr == rm->cap && needs_split(rm, start, end, kind))
 		return -KHO_E_NOSPC;
-	cut_kind(rm, start, end, kind);
+	cut_kind(rm, start, end, kind, 0, NULL);
 	return 0;
 }

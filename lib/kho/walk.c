@@ -82,16 +82,25 @@ static int deliver(struct sink *s)
 {
 	struct kho_walk *w = s->w;
 	unsigned int n = s->n;
+	u64 bytes = 0;
 	int err = 0;
 
 	s->n = 0;
+	if (w->runs) {
+		for (unsigned int k = 0; k < n; k++)
+			bytes += s->buf[k].size;
+		w->bytes += bytes;
+		w->blocks += bytes >> s->shift;
+		return n ? w->runs(w->arg, s->buf, n, s->order) : 0;
+	}
 	/* blocks counts what the caller was given, up to a run it refused. */
 	for (unsigned int k = 0; !err && k < n; k++) {
+		w->bytes += s->buf[k].size;
 		w->blocks += s->buf[k].size >> s->shift;
-		if (!w->runs && w->block)
+		if (w->block)
 			err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
 	}
-	return w->runs && n ? w->runs(w->arg, s->buf, n, s->order) : err;
+	return err;
 }
 
 /* The checks of a run in a bitmap not known to be in RAM: see extent_in_ram(). */
@@ -194,8 +203,9 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 	int err = 0;
 
 	for (;;) {
-		if (!x) {
-			i = skip_words(v, n, i + 1, 0);
+		if (!x && (++i >= n || !(x = v[i]))) {
+			/* The next word is empty too: skip the empty ones at once. */
+			i = skip_words(v, n, i, 0);
 			if (i >= n)
 				break;
 			x = v[i];

@@ -5,16 +5,21 @@
  * kho_in_protect() (scratch, map walk, sub-blobs) with the stage's image recorded
  * as firmware first, and lib/boot's boot_take_handover(), which also checks a
  * forwarded dma-alloc blob and khofw subtree. The OS DT and the first MiB of RAM
- * come from the input.
+ * come from the input. An accepted handover is then forwarded (kho_in_carry()) into
+ * a new map built in a writable bank far above the input.
  *
- * Whatever the input, nothing may be written, and an accepted handover must leave
- * a reservation map that protects all of it: checked here independently of the
- * code under test, with abort() on any violation.
+ * Whatever the input, nothing of it may be written, an accepted handover must leave
+ * a reservation map that protects all of it, and its forward must preserve the same
+ * blocks: checked here independently of the code under test, with abort() on any
+ * violation.
  */
 #include <boot/boot.h>
 #include <kho/err.h>
 #include <kho/in.h>
+#include <kho/out.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "fuzz.h"
 
@@ -183,7 +188,290 @@ static void take(const void *dt, const struct kho_mem *mem, unsigned int ps,
 		check_dma_entries(&bs);
 }
 
-static void consume(const void *dt, const struct kho_mem *mem, unsigned int ps,
+/*
+ * The forward's bank: RAM the input may preserve or name as scratch, but cannot
+ * read (no window until the forward). Its pages are read-only to this program
+ * but for those the allocator hands out, so a write anywhere else is a crash.
+ */
+#define OUT_BASE 0x900000000ull
+#define OUT_PAGES 128
+#define OUT_SIZE ((u64)OUT_PAGES << 16)
+/* protect's ranges, and room for each page of the bank and the KHO FDT. */
+#define CARRY_RANGES (NR_RANGES + 2 * OUT_PAGES + 8)
+/* Map structures of the new map: 512-byte v1 bitmaps are eight to a page. */
+#define SEEN_RANGES (8 * OUT_PAGES + 8)
+
+struct bank {
+	const struct kho_rmap *rm; /* pages recorded here are skipped */
+	unsigned int page_shift;
+	unsigned int next; /* pages tried */
+	unsigned int nr;   /* pages handed out */
+	u64 page[OUT_PAGES];
+	int exhausted;
+};
+
+static u8 *bank_host(void)
+{
+	static u8 *host;
+
+	if (!host) {
+		host = mmap(NULL, OUT_SIZE, PROT_READ,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (host == MAP_FAILED)
+			fz_fail("no memory for the forward's bank");
+	}
+	return host;
+}
+
+static void bank_protect(u64 phys, u64 len, int prot)
+{
+	if (mprotect(bank_host() + (phys - OUT_BASE), len, prot))
+		fz_fail("mprotect of the bank failed");
+}
+
+/* The next page of the bank nothing is recorded on, made writable. */
+static int bank_alloc(void *arg, u64 *phys)
+{
+	struct bank *b = arg;
+	u64 size = (u64)1 << b->page_shift;
+
+	while (b->next < OUT_PAGES) {
+		u64 p = OUT_BASE + ((u64)b->next++ << b->page_shift);
+
+		if (kho_rmap_overlap_kind(b->rm, p, p + size))
+			continue;
+		bank_protect(p, size, PROT_READ | PROT_WRITE);
+		b->page[b->nr++] = p;
+		*phys = p;
+		return 0;
+	}
+	b->exhausted = 1;
+	return -KHO_E_NOMEM;
+}
+
+/* Zero the pages handed out and make them read-only again. */
+static void bank_reset(struct bank *b)
+{
+	u64 size = (u64)1 << b->page_shift;
+
+	for (unsigned int i = 0; i < b->nr; i++)
+		memset(bank_host() + (b->page[i] - OUT_BASE), 0, size);
+	if (b->next)
+		bank_protect(OUT_BASE, (u64)b->next << b->page_shift, PROT_READ);
+}
+
+/* Runs of one walk, collected; sorted and made maximal per order to compare. */
+struct fz_run {
+	u64 phys, size;
+	unsigned int order;
+};
+
+struct run_set {
+	struct fz_run *r;
+	size_t n, cap;
+};
+
+struct collect_ctx {
+	struct fz_blocks b; /* first: fz_block() checks each run */
+	struct run_set *s;
+};
+
+static void run_add(struct run_set *s, u64 phys, u64 size, unsigned int order)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		struct fz_run *r = realloc(s->r, cap * sizeof(*r));
+
+		if (!r)
+			fz_fail("no memory for %zu runs", cap);
+		s->r = r;
+		s->cap = cap;
+	}
+	s->r[s->n++] = (struct fz_run){ phys, size, order };
+}
+
+static int collect(void *arg, u64 phys, u64 size, unsigned int order)
+{
+	struct collect_ctx *c = arg;
+	int err = fz_block(&c->b, phys, size, order);
+
+	if (!err)
+		run_add(c->s, phys, size, order);
+	return err;
+}
+
+static int run_cmp(const void *a, const void *b)
+{
+	const struct fz_run *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->phys < y->phys ? -1 : x->phys > y->phys;
+}
+
+/* Sort by order and address, and join runs of one order that touch or overlap. */
+static void run_normalise(struct run_set *s)
+{
+	size_t n = 0;
+
+	if (s->n)
+		qsort(s->r, s->n, sizeof(*s->r), run_cmp);
+	for (size_t i = 0; i < s->n; i++) {
+		struct fz_run *last = n ? &s->r[n - 1] : NULL;
+		u64 end = s->r[i].phys + s->r[i].size;
+
+		if (last && last->order == s->r[i].order &&
+		    s->r[i].phys <= last->phys + last->size) {
+			if (end > last->phys + last->size)
+				last->size = end - last->phys;
+			continue;
+		}
+		s->r[n++] = s->r[i];
+	}
+	s->n = n;
+}
+
+static void runs_compare(struct run_set *in, struct run_set *out)
+{
+	run_normalise(in);
+	run_normalise(out);
+	for (size_t i = 0; i < in->n || i < out->n; i++) {
+		const struct fz_run *a = i < in->n ? &in->r[i] : NULL;
+		const struct fz_run *b = i < out->n ? &out->r[i] : NULL;
+
+		if (a && b && a->phys == b->phys && a->size == b->size &&
+		    a->order == b->order)
+			continue;
+		fz_fail("forwarded map differs at run %zu: incoming 0x%llx+0x%llx "
+			"order %d, forwarded 0x%llx+0x%llx order %d",
+			i, (unsigned long long)(a ? a->phys : 0),
+			(unsigned long long)(a ? a->size : 0), a ? (int)a->order : -1,
+			(unsigned long long)(b ? b->phys : 0),
+			(unsigned long long)(b ? b->size : 0), b ? (int)b->order : -1);
+	}
+}
+
+/*
+ * The incoming map, walked again: every block still preserved in rm, even after a
+ * failed forward, and collected in s.
+ */
+static void collect_incoming(const struct kho_in *in, const struct kho_rmap *rm,
+			     struct run_set *s)
+{
+	struct collect_ctx c = {
+		.b = { .mem = in->mem,
+		       .rm = rm,
+		       .page_shift = in->page_shift,
+		       .max_order = kho_abi_max_order(in->abi, in->page_shift) },
+		.s = s,
+	};
+	struct kho_walk w = { .block = collect, .arg = &c };
+	int err;
+
+	s->n = 0;
+	err = kho_in_walk(in, &w);
+	if (err)
+		fz_fail("incoming map after the forward: %d (%s)", err,
+			kho_strerror(err));
+}
+
+/* The new map: its blocks preserved in rm, its pages in the bank, recorded as map. */
+static void collect_forwarded(const struct kho_out *out, const struct kho_rmap *rm,
+			      struct run_set *s)
+{
+	static struct kho_range seen_store[SEEN_RANGES];
+	struct collect_ctx c = {
+		.b = { .mem = out->mem,
+		       .rm = rm,
+		       .page_shift = out->page_shift,
+		       .max_order = kho_abi_max_order(out->abi, out->page_shift),
+		       .radix = !kho_abi_is_v1(out->abi) },
+		.s = s,
+	};
+	struct kho_walk w = { .mem = out->mem,
+			      .page_shift = out->page_shift,
+			      .max_order = c.b.max_order,
+			      .block = collect,
+			      .arg = &c };
+	struct kho_rmap seen;
+	int err;
+
+	kho_rmap_init(&seen, seen_store, SEEN_RANGES);
+	w.seen = &seen;
+	s->n = 0;
+	err = kho_abi_is_v1(out->abi)
+		      ? kho_v1_walk(&w, out->map, kho_abi_bitmap_bytes(out->abi))
+		      : kho_radix_walk(&w, out->map);
+	if (err)
+		fz_fail("walk of the forwarded map: %d (%s)", err, kho_strerror(err));
+	for (unsigned int i = 0; i < seen.nr; i++) {
+		const struct kho_range *r = &seen.r[i];
+
+		if (r->start < OUT_BASE || r->end > OUT_BASE + OUT_SIZE ||
+		    !fz_covered(rm, r->start, r->end, FZ_K(KHO_KIND_MAP)))
+			fz_fail("forwarded map page [0x%llx, 0x%llx) not a map page "
+				"of the bank",
+				(unsigned long long)r->start, (unsigned long long)r->end);
+	}
+}
+
+/* What a forward did: err is 0 or -KHO_E_NOMEM with the bank used up. */
+static void check_carried(const struct kho_in *in, const struct kho_out *out,
+			  const struct kho_rmap *rm, const struct bank *b, int err)
+{
+	static struct run_set in_runs, out_runs;
+	const unsigned int mine = FZ_K(KHO_KIND_MAP) | FZ_K(KHO_KIND_PRESERVED);
+
+	fz_check_rmap(rm);
+	fz_check_firmware(rm);
+	collect_incoming(in, rm, &in_runs);
+	if (err)
+		return;
+	for (unsigned int i = 0; i < b->nr; i++)
+		if (!fz_covered(rm, b->page[i], b->page[i] + ((u64)1 << b->page_shift),
+				mine))
+			fz_fail("bank page 0x%llx handed out, not recorded",
+				(unsigned long long)b->page[i]);
+	run_add(&in_runs, out->fdt_phys, (u64)1 << out->page_shift, 0);
+	collect_forwarded(out, rm, &out_runs);
+	runs_compare(&in_runs, &out_runs);
+}
+
+/*
+ * Forward an accepted handover as a stage does: a new map in the bank, the
+ * incoming blocks carried into it with the reservation map protect filled (a
+ * copy, with room for the new pages), then the map written to the new KHO FDT.
+ */
+static void forward(const struct kho_in *in, const struct kho_rmap *rm,
+		    struct kho_mem *mem)
+{
+	static struct kho_range store[CARRY_RANGES];
+	static struct bank bank;
+	struct kho_page_alloc pa = { bank_alloc, &bank };
+	struct kho_rmap crm;
+	struct kho_out out;
+	int err;
+
+	if (in->mem != mem || kho_mem_add_window(mem, OUT_BASE, OUT_SIZE, bank_host()))
+		fz_fail("the forward's bank refused");
+	kho_rmap_init(&crm, store, CARRY_RANGES);
+	memcpy(store, rm->r, rm->nr * sizeof(*store));
+	crm.nr = rm->nr;
+	bank = (struct bank){ .rm = &crm, .page_shift = in->page_shift };
+	err = kho_out_init(&out, mem, in->abi, in->page_shift, &pa, &crm);
+	if (!err)
+		err = kho_in_carry(in, &out);
+	if (!err)
+		err = kho_out_finish(&out);
+	fz_check_err(err, "forward");
+	if (err && (err != -KHO_E_NOMEM || !bank.exhausted))
+		fz_fail("forward of an accepted %s handover: %d (%s)",
+			kho_abi_name(in->abi), err, kho_strerror(err));
+	check_carried(in, &out, &crm, &bank, err);
+	bank_reset(&bank);
+}
+
+static void consume(const void *dt, struct kho_mem *mem, unsigned int ps,
 		    enum kho_abi hint)
 {
 	struct kho_in in;
@@ -206,6 +494,8 @@ static void consume(const void *dt, const struct kho_mem *mem, unsigned int ps,
 		check_protected(&in, &rm, &st);
 	if (hint == KHO_ABI_AUTO)
 		take(dt, mem, ps, err);
+	if (!err)
+		forward(&in, &rm, mem);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -226,6 +516,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	dt = fz_copy(data + FZ_CONSUME_HDR, dt_len);
 	win = fz_window_load(ram, ram_len);
 	fz_mem(&mem, FZ_RAM_BIG, win);
+	if (kho_mem_add_ram(&mem, OUT_BASE, OUT_SIZE))
+		fz_fail("the forward's bank refused");
 	/* As a stage does: the OS DT is checked before anything is read from it. */
 	if (!kho_fdt_check(dt, dt_len))
 		consume(dt, &mem, fz_page_shift(data[1]),

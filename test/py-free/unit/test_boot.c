@@ -12,6 +12,7 @@
 
 #include <boot/boot.h>
 #include <boot/pattern.h>
+#include <kho/dt.h>
 #include <kho/err.h>
 #include <libfdt.h>
 #include <stdlib.h>
@@ -292,6 +293,64 @@ static void test_chosen_and_cma(void **state)
 	assert_false(in_scratch(f, f->st.cma, f->st.cma + f->cfg.cma_size));
 }
 
+/* The root's children of dtb, in order, into names (at most max). */
+static unsigned int children(const void *dtb, const char **names, unsigned int max)
+{
+	unsigned int n = 0;
+	int node;
+
+	fdt_for_each_subnode (node, dtb, 0)
+		if (n < max)
+			names[n++] = fdt_get_name(dtb, node, NULL);
+	return n;
+}
+
+/*
+ * /chosen and /reserved-memory end up the root's first children wherever they
+ * were (here: /reserved-memory, with an earlier stage's default CMA pool, between
+ * other nodes), nothing else is lost, and the DTB stays well formed.
+ */
+static void test_chosen_and_resmem_come_first(void **state)
+{
+	struct fix *f = *state;
+	const char *before[32], *after[32];
+	unsigned int nb, na, k = 2;
+	void *dtb;
+	int rsv, old, node;
+
+	board_dt(f, DMA_BUF, "dma-noncoherent");
+	put_container(f, CONTAINER, KHO_ABI_V4);
+	fdt_ok(fdt_open_into(f->dt, f->dt, sizeof(f->dt)));
+	fdt_ok(fdt_add_subnode(f->dt, 0, "uart@9000000"));
+	rsv = fdt_add_subnode(f->dt, 0, "reserved-memory");
+	fdt_ok(rsv);
+	fdt_ok(fdt_setprop_u32(f->dt, rsv, "#address-cells", 2));
+	fdt_ok(fdt_setprop_u32(f->dt, rsv, "#size-cells", 2));
+	fdt_ok(fdt_setprop(f->dt, rsv, "ranges", NULL, 0));
+	old = fdt_add_subnode(f->dt, rsv, "linux,cma");
+	fdt_ok(old);
+	fdt_ok(fdt_setprop(f->dt, old, "linux,cma-default", NULL, 0));
+	fdt_ok(fdt_add_subnode(f->dt, 0, "flash@0"));
+	nb = children(f->dt, before, 32);
+	run(f, CONTAINER);
+	dtb = sim_at(&f->s, f->st.dtb, f->st.dtb_cap);
+	assert_int_equal(kho_fdt_check(dtb, f->st.dtb_cap), 0);
+	na = children(dtb, after, 32);
+	assert_int_equal(na, nb);
+	assert_string_equal(after[0], "chosen");
+	assert_string_equal(after[1], "reserved-memory");
+	for (unsigned int i = 0; i < nb; i++)
+		if (strcmp(before[i], "chosen") && strcmp(before[i], "reserved-memory"))
+			assert_string_equal(after[k++], before[i]);
+	/* Only our CMA pool is left, and the hand-over's properties are set. */
+	rsv = fdt_path_offset(dtb, "/reserved-memory");
+	node = fdt_subnode_offset(dtb, rsv, "linux,cma");
+	assert_true(node >= 0);
+	assert_true(fdt_next_subnode(dtb, node) < 0);
+	assert_non_null(
+		fdt_getprop(dtb, fdt_path_offset(dtb, "/chosen"), "linux,kho-fdt", NULL));
+}
+
 static void test_misaligned_container_is_copied(void **state)
 {
 	struct fix *f = *state;
@@ -443,6 +502,19 @@ static void test_crc32_known_value(void **state)
 	assert_int_equal(boot_crc32(0, "123456789", 9), 0xcbf43926);
 }
 
+/* Long enough for the tables, from an aligned and a misaligned start. */
+static void test_crc32_tables(void **state)
+{
+	u8 b[1000];
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(b); i++)
+		b[i] = (u8)(i * 7 + 3);
+	assert_int_equal(boot_crc32(0, b, sizeof(b)), 0x17bc2a46);
+	assert_int_equal(boot_crc32(0, b + 1, sizeof(b) - 1), 0x6aa56d54);
+	assert_int_equal(boot_crc32(boot_crc32(0, b, 300), b + 300, 700), 0x17bc2a46);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -462,7 +534,9 @@ int main(void)
 		T(test_payload_corruption_refused),
 		T(test_payload_entry_outside_refused),
 		T(test_fill_writes_pattern_only_into_buffers),
+		T(test_chosen_and_resmem_come_first),
 		T(test_crc32_known_value),
+		T(test_crc32_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <kho/rmap.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim.h"
@@ -54,7 +55,7 @@ static void assert_map(const struct kho_rmap *rm, const struct want *w, unsigned
 
 /* A copy of the map, to prove an error changed nothing. */
 struct copy {
-	struct kho_range r[16];
+	struct kho_range r[96];
 	unsigned int nr;
 };
 
@@ -218,6 +219,32 @@ static void test_carve_middle_of_scratch(void **state)
 	sim_expect(kho_rmap_carve(&rm, 0x500000, 0x600000, PAY, "kernel"), 0);
 	ASSERT_MAP(&rm, { 0x400000, 0x500000, S }, { 0x500000, 0x600000, PAY },
 		   { 0x600000, 0x800000, S });
+}
+
+/* A split with ranges after it: the tail moves by two, the piece keeps its label. */
+static void test_carve_middle_moves_tail(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	sim_expect(kho_rmap_add(&rm, 0x400000, 0x800000, S, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0x900000, 0x901000, KHO_KIND_PRESERVED, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0xA00000, 0xA01000, KHO_KIND_MAP, NULL), 0);
+	sim_expect(kho_rmap_carve(&rm, 0x500000, 0x600000, PAY, "kernel"), 0);
+	ASSERT_MAP(&rm, { 0x400000, 0x500000, S }, { 0x500000, 0x600000, PAY },
+		   { 0x600000, 0x800000, S }, { 0x900000, 0x901000, KHO_KIND_PRESERVED },
+		   { 0xA00000, 0xA01000, KHO_KIND_MAP });
+	assert_string_equal(rm.r[1].label, "kernel");
+	assert_null(rm.r[0].label);
+	assert_null(rm.r[2].label);
+	/* Removing from the middle splits by one. */
+	sim_expect(kho_rmap_remove(&rm, 0x680000, 0x700000, S), 0);
+	ASSERT_MAP(&rm, { 0x400000, 0x500000, S }, { 0x500000, 0x600000, PAY },
+		   { 0x600000, 0x680000, S }, { 0x700000, 0x800000, S },
+		   { 0x900000, 0x901000, KHO_KIND_PRESERVED },
+		   { 0xA00000, 0xA01000, KHO_KIND_MAP });
 }
 
 static void test_carve_edges_and_whole(void **state)
@@ -510,6 +537,159 @@ static void test_full_remove_split_refused_unchanged(void **state)
 	assert_same(&rm, &c, "a remove without room for the split");
 }
 
+/* A copy in other storage holds the same ranges; too little room is refused. */
+static void test_copy(void **state)
+{
+	struct kho_range a[64], b[64], c[2];
+	struct kho_rmap src, dst, small;
+
+	(void)state;
+	kho_rmap_init(&src, a, 64);
+	for (u64 i = 0; i < 40; i++)
+		sim_expect(kho_rmap_add(&src, (40 - i) * 0x2000,
+					(40 - i) * 0x2000 + 0x1000, P, NULL),
+			   0);
+	sim_expect(kho_rmap_copy(&dst, b, 64, &src), 0);
+	assert_int_equal(dst.nr, 40);
+	assert_memory_equal(dst.r, src.r, 40 * sizeof(*src.r));
+	assert_true(dst.r >= b && dst.r + dst.nr <= b + 64);
+	sim_expect(kho_rmap_add(&dst, 0x0, 0x1000, S, NULL), 0);
+	assert_int_equal(dst.nr, 41);
+	sim_expect(kho_rmap_copy(&small, c, 2, &src), -KHO_E_NOSPC);
+}
+
+/* ------------------------ against a page-by-page model ----------------------- */
+
+#define MODEL_PAGES 64
+#define MODEL_CAP 96 /* storage: the test uses 24 (no room in front), 40 and 96 */
+
+struct model {
+	unsigned char kind[MODEL_PAGES]; /* 0: nothing recorded */
+	struct kho_range st[MODEL_CAP];
+	struct kho_rmap rm;
+};
+
+static u64 model_rng = 0x853c49e6748fea9bull;
+
+static unsigned int model_rand(unsigned int n)
+{
+	model_rng ^= model_rng << 13;
+	model_rng ^= model_rng >> 7;
+	model_rng ^= model_rng << 17;
+	return (unsigned int)(model_rng % n);
+}
+
+/* Maximal runs of one kind: what a merged map holds for the model. */
+static unsigned int model_runs(const unsigned char *kind)
+{
+	unsigned int n = 0;
+
+	for (unsigned int p = 0; p < MODEL_PAGES; p++)
+		n += kind[p] && (!p || kind[p - 1] != kind[p]);
+	return n;
+}
+
+/* The map is sorted, merged, inside its storage, and says what the model says. */
+static void model_check(const struct model *m, unsigned int op)
+{
+	unsigned char got[MODEL_PAGES] = { 0 };
+	const struct kho_rmap *rm = &m->rm;
+
+	if (rm->r - rm->lo != m->st || rm->lo + rm->nr > rm->cap)
+		fail_msg("op %u: ranges [%u, %u) outside the storage of %u", op, rm->lo,
+			 rm->lo + rm->nr, rm->cap);
+	for (unsigned int i = 0; i < rm->nr; i++) {
+		const struct kho_range *x = &rm->r[i];
+
+		if (x->start >= x->end || x->end > MODEL_PAGES * 0x1000ull ||
+		    (i &&
+		     (x->start < rm->r[i - 1].end ||
+		      (x->start == rm->r[i - 1].end && x->kind == rm->r[i - 1].kind))))
+			fail_msg("op %u: range %u [0x%" PRIx64 ", 0x%" PRIx64
+				 ") unsorted, empty or unmerged",
+				 op, i, x->start, x->end);
+		for (u64 a = x->start; a < x->end; a += 0x1000)
+			got[a / 0x1000] = (unsigned char)x->kind;
+	}
+	if (memcmp(got, m->kind, sizeof(got)))
+		fail_msg("op %u: the map differs from the model", op);
+}
+
+/*
+ * Random adds, carves and removes in a small table: ranges move to either end of
+ * their storage, and the map must stay what a page-by-page model says, refuse
+ * what the model refuses, and use all of its room.
+ */
+static void model_random_ops(unsigned int cap)
+{
+	static const unsigned int kinds[] = { P, S, M, PAY };
+	struct model *m = calloc(1, sizeof(*m));
+
+	assert_non_null(m);
+	kho_rmap_init(&m->rm, m->st, cap);
+	for (unsigned int op = 0; op < 200000; op++) {
+		unsigned int a = model_rand(MODEL_PAGES), len = 1 + model_rand(6);
+		unsigned int b = a + len > MODEL_PAGES ? MODEL_PAGES : a + len;
+		unsigned int what = model_rand(10), kind = kinds[model_rand(4)];
+		unsigned char next[MODEL_PAGES];
+		int want = 0, err;
+		struct copy c;
+
+		memcpy(next, m->kind, sizeof(next));
+		for (unsigned int p = a; p < b; p++) {
+			if (what < 5) { /* add */
+				if (next[p] && next[p] != kind)
+					want = -KHO_E_OVERLAP;
+				next[p] = (unsigned char)kind;
+			} else if (what < 8) { /* carve a payload out of scratch */
+				if (next[p] && next[p] != S && next[p] != PAY)
+					want = -KHO_E_OVERLAP;
+				next[p] = PAY;
+			} else if (next[p] == kind) { /* remove */
+				next[p] = 0;
+			}
+		}
+		take(&m->rm, &c);
+		if (what < 5)
+			err = kho_rmap_add(&m->rm, a * 0x1000ull, b * 0x1000ull, kind,
+					   NULL);
+		else if (what < 8)
+			err = kho_rmap_carve(&m->rm, a * 0x1000ull, b * 0x1000ull, PAY,
+					     NULL);
+		else
+			err = kho_rmap_remove(&m->rm, a * 0x1000ull, b * 0x1000ull, kind);
+		if (err == -KHO_E_NOSPC && !want) {
+			/* An operation adds at most two ranges: only then may it lack
+			 * room. */
+			if (m->rm.nr + 2 <= cap)
+				fail_msg("op %u: no room with %u of %u entries in use",
+					 op, m->rm.nr, cap);
+			assert_same(&m->rm, &c, "a refused operation");
+			continue;
+		}
+		if (err != want)
+			fail_msg("op %u (%u, [%u, %u), kind %u): %d, the model says %d",
+				 op, what, a, b, kind, err, want);
+		if (err)
+			assert_same(&m->rm, &c, "a refused operation");
+		else
+			memcpy(m->kind, next, sizeof(next));
+		model_check(m, op);
+		if (m->rm.nr != model_runs(m->kind))
+			fail_msg("op %u: %u ranges for %u runs", op, m->rm.nr,
+				 model_runs(m->kind));
+	}
+	free(m);
+}
+
+static void test_model_random_ops(void **state)
+{
+	(void)state;
+	model_random_ops(24);
+	model_random_ops(40);
+	model_random_ops(MODEL_CAP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +703,7 @@ int main(void)
 		cmocka_unit_test(test_add_invalid),
 		cmocka_unit_test(test_add_new_refuses_same_kind_overlap),
 		cmocka_unit_test(test_carve_middle_of_scratch),
+		cmocka_unit_test(test_carve_middle_moves_tail),
 		cmocka_unit_test(test_carve_edges_and_whole),
 		cmocka_unit_test(test_carve_across_two_scratch_ranges),
 		cmocka_unit_test(test_carve_refuses_other_kinds),
@@ -538,6 +719,8 @@ int main(void)
 		cmocka_unit_test(test_full_add_refused_unchanged),
 		cmocka_unit_test(test_full_carve_refused_unchanged),
 		cmocka_unit_test(test_full_remove_split_refused_unchanged),
+		cmocka_unit_test(test_copy),
+		cmocka_unit_test(test_model_random_ops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

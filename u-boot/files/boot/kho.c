@@ -583,8 +583,9 @@ static int build(void *fdt)
 	int err;
 
 	*w = ub.st;
-	memcpy(ub.out_r, ub.st.rm.r, ub.st.rm.nr * sizeof(*ub.out_r));
-	w->rm.r = ub.out_r;
+	err = kho_rmap_copy(&w->rm, ub.out_r, KHO_UB_RANGES, &ub.st.rm);
+	if (err)
+		return err;
 	w->dtb = map_to_sysmem(fdt);
 	w->dtb_cap = fdt_totalsize(fdt);
 	err = mirror_lmb(&w->rm);
