@@ -20,7 +20,7 @@
 
 #define DT_SIZE 8192
 
-static u8 dt[DT_SIZE];
+static u8 dt[DT_SIZE] __attribute__((aligned(8))); /* libfdt checks it */
 
 /* An empty DT with root cells (0: absent). */
 static void new_dt(int ac, int sc)
