@@ -53,9 +53,10 @@ static KHO_SHIFT64_FN u64 block_size(const struct kho_out *out, unsigned int ord
 	return (u64)1 << (out->page_shift + order);
 }
 
-static u64 page_size(const struct kho_out *out)
+/* Pages are at most 64 KiB: a 32-bit shift. */
+static u32 page_size(const struct kho_out *out)
 {
-	return block_size(out, 0);
+	return 1u << out->page_shift;
 }
 
 /*

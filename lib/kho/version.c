@@ -59,6 +59,8 @@ unsigned int kho_abi_max_order(enum kho_abi abi, unsigned int page_shift)
 	return 64 - 2 * page_shift - 3;
 }
 
+_Static_assert(KHO_SCRATCH_ALIGN_V1(14) == (u64)1 << (14 + 9), "v1 scratch: 9 orders");
+
 u64 kho_abi_scratch_align(enum kho_abi abi, unsigned int page_shift)
 {
 	/* KHO_SCRATCH_ALIGN() or KHO_SCRATCH_ALIGN_V1(), with one 64-bit shift. */

@@ -282,7 +282,7 @@ void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,
 			 const struct kho_page_alloc *pa, struct kho_rmap *seen,
 			 u64 *phys, int *err)
 {
-	u64 size = (u64)1 << page_shift;
+	u32 size = 1u << page_shift; /* pages are at most 64 KiB */
 	void *p;
 	int e;
 
