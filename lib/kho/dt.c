@@ -190,21 +190,48 @@ static int chosen_node(void *dt)
 	return chosen;
 }
 
+/* Delete every copy of property name (a hostile DT may repeat one). */
+static int del_all(void *dt, int node, const char *name)
+{
+	int err;
+
+	while (!(err = fdt_delprop(dt, node, name)))
+		;
+	return err == -FDT_ERR_NOTFOUND ? 0 : -KHO_E_FDT;
+}
+
 int kho_dt_clear_chosen(void *dt)
 {
-	int chosen = fdt_path_offset(dt, "/chosen"), err;
+	int chosen = fdt_path_offset(dt, "/chosen");
 
 	if (chosen == -FDT_ERR_NOTFOUND)
 		return 0;
 	if (chosen < 0)
 		return -KHO_E_FDT;
-	err = fdt_delprop(dt, chosen, KHO_CHOSEN_FDT_PROP);
-	if (err && err != -FDT_ERR_NOTFOUND)
+	return del_all(dt, chosen, KHO_CHOSEN_FDT_PROP)
+		       ?: del_all(dt, chosen, KHO_CHOSEN_SCRATCH_PROP);
+}
+
+/* How many properties of node are called name (a hostile DT may repeat one). */
+static int copies(const void *dt, int node, const char *name)
+{
+	int off, n = 0;
+
+	fdt_for_each_property_offset (off, dt, node) {
+		const char *p;
+		int len;
+
+		n += fdt_getprop_by_offset(dt, off, &p, &len) && !strcmp(p, name);
+	}
+	return n;
+}
+
+/* Set property name of node, first deleting every copy if there are several. */
+static int set_one(void *dt, int node, const char *name, const void *v, int len)
+{
+	if (copies(dt, node, name) > 1 && del_all(dt, node, name))
 		return -KHO_E_FDT;
-	err = fdt_delprop(dt, chosen, KHO_CHOSEN_SCRATCH_PROP);
-	if (err && err != -FDT_ERR_NOTFOUND)
-		return -KHO_E_FDT;
-	return 0;
+	return fdt_setprop(dt, node, name, v, len) ? -KHO_E_FDT : 0;
 }
 
 int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch)
@@ -224,10 +251,8 @@ int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch)
 	if (chosen < 0)
 		return -KHO_E_FDT;
 	/* A stale copy is replaced in place: nothing moves when the size is kept. */
-	if (fdt_setprop(dt, chosen, KHO_CHOSEN_FDT_PROP, fdt_cells, flen) ||
-	    fdt_setprop(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, scr_cells, slen))
-		return -KHO_E_FDT;
-	return 0;
+	return set_one(dt, chosen, KHO_CHOSEN_FDT_PROP, fdt_cells, flen)
+		       ?: set_one(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, scr_cells, slen);
 }
 
 struct resmem_ctx {

@@ -510,6 +510,41 @@ static void test_chosen_set_get_clear(void **state)
 	sim_expect(kho_dt_clear_chosen(dt), 0); /* nothing left to clear */
 }
 
+/*
+ * A DT whose /chosen repeats each KHO property (a stale hand-over twice): set
+ * leaves one copy, ours, and clear leaves none to be read back.
+ */
+static void test_chosen_repeated_properties(void **state)
+{
+	const struct kho_chosen in = { 0x880001000ull, 0x1000, 0x40101000, 32 };
+	static u8 sw[2048] __attribute__((aligned(8)));
+	const fdt32_t stale[4] = { 0, cpu_to_fdt32(0x50000000), 0, cpu_to_fdt32(16) };
+	struct kho_chosen out;
+
+	(void)state;
+	assert_int_equal(fdt_create(sw, sizeof(sw)), 0);
+	assert_int_equal(fdt_finish_reservemap(sw), 0);
+	assert_int_equal(fdt_begin_node(sw, ""), 0);
+	assert_int_equal(fdt_property_u32(sw, "#address-cells", 2), 0);
+	assert_int_equal(fdt_property_u32(sw, "#size-cells", 2), 0);
+	assert_int_equal(fdt_begin_node(sw, "chosen"), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fdt_property(sw, KHO_CHOSEN_FDT_PROP, stale, 16), 0);
+		assert_int_equal(fdt_property(sw, KHO_CHOSEN_SCRATCH_PROP, stale, 16), 0);
+	}
+	assert_int_equal(fdt_end_node(sw), 0);
+	assert_int_equal(fdt_end_node(sw), 0);
+	assert_int_equal(fdt_finish(sw), 0);
+	assert_int_equal(fdt_open_into(sw, dt, DT_SIZE), 0);
+	sim_expect(kho_dt_set_chosen(dt, &in), 0);
+	sim_expect(kho_dt_get_chosen(dt, &out), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+	sim_expect(kho_dt_clear_chosen(dt), 0);
+	sim_expect(kho_dt_get_chosen(dt, &out), -KHO_E_NO_HANDOVER);
+	assert_null(fdt_getprop(dt, fdt_path_offset(dt, "/chosen"), KHO_CHOSEN_FDT_PROP,
+				NULL));
+}
+
 static void test_chosen_clear_without_node(void **state)
 {
 	(void)state;
@@ -545,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_cells_validation),
 		cmocka_unit_test(test_pair_encoding),
 		cmocka_unit_test(test_chosen_set_get_clear),
+		cmocka_unit_test(test_chosen_repeated_properties),
 		cmocka_unit_test(test_chosen_clear_without_node),
 	};
 
