@@ -454,9 +454,8 @@ static void forward(const struct kho_in *in, const struct kho_rmap *rm,
 
 	if (in->mem != mem || kho_mem_add_window(mem, OUT_BASE, OUT_SIZE, bank_host()))
 		fz_fail("the forward's bank refused");
-	kho_rmap_init(&crm, store, CARRY_RANGES);
-	memcpy(store, rm->r, rm->nr * sizeof(*store));
-	crm.nr = rm->nr;
+	if (kho_rmap_copy(&crm, store, CARRY_RANGES, rm))
+		fz_fail("no room to copy the reservation map");
 	bank = (struct bank){ .rm = &crm, .page_shift = in->page_shift };
 	err = kho_out_init(&out, mem, in->abi, in->page_shift, &pa, &crm);
 	if (!err)
