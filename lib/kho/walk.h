@@ -8,7 +8,7 @@
 
 /* A variable 64-bit shift is long on a 32-bit target: there, one copy of it. */
 #if UINTPTR_MAX == 0xffffffffu
-#define KHO_SHIFT64_FN __attribute__((noinline))
+#define KHO_SHIFT64_FN __attribute__((__noinline__)) /* U-Boot defines noinline */
 #else
 #define KHO_SHIFT64_FN
 #endif
