@@ -104,10 +104,16 @@ static int walk_table(struct kho_walk *w, u64 phys, unsigned int level, u64 pref
 	if (!table)
 		return err;
 	for (u64 i = 0; i < n; i++) {
-		u64 child = table[i], key = prefix | (i << shift);
+		u64 child = table[i], key;
 
-		if (!child)
+		if (!child) {
+			/* Mostly empty: the next slots four at a time. */
+			while (i + 4 < n && !(table[i + 1] | table[i + 2] | table[i + 3] |
+					      table[i + 4]))
+				i += 4;
 			continue;
+		}
+		key = prefix | (i << shift);
 		if (i >= usable)
 			return -KHO_E_KEY;
 		err = level == 1 ? walk_leaf(w, child, key)
