@@ -24,8 +24,8 @@ struct kho_in {
 	struct kho_chosen ch;		   /* where /chosen pointed */
 	const void *fdt;		   /* the KHO FDT, readable */
 	const struct kho_scratch *scratch; /* the scratch array, readable */
-	u64 nr_scratch;
-	u64 map; /* preserved-memory-map value */
+	unsigned int nr_scratch;	   /* at most KHO_EARLY_MAP_MAX / 16 */
+	u64 map;			   /* preserved-memory-map value */
 };
 
 /*

@@ -31,16 +31,15 @@ static int open_fdt(struct kho_in *in)
 
 static int resolve_abi(struct kho_in *in, enum kho_abi hint)
 {
+	/* Each compatible once; v1's flavour is decided later. */
+	static const u8 abis[] = { KHO_ABI_V4, KHO_ABI_V3, KHO_ABI_V1_4K };
 	enum kho_abi found;
+	unsigned int i = 0;
 
-	if (!fdt_node_check_compatible(in->fdt, 0, KHO_FDT_COMPATIBLE_V4))
-		found = KHO_ABI_V4;
-	else if (!fdt_node_check_compatible(in->fdt, 0, KHO_FDT_COMPATIBLE_V3))
-		found = KHO_ABI_V3;
-	else if (!fdt_node_check_compatible(in->fdt, 0, KHO_FDT_COMPATIBLE_V1))
-		found = KHO_ABI_V1_4K;
-	else
-		return -KHO_E_COMPAT;
+	while (fdt_node_check_compatible(in->fdt, 0, kho_abi_compatible(abis[i])))
+		if (++i == sizeof(abis))
+			return -KHO_E_COMPAT;
+	found = abis[i];
 	if (hint == KHO_ABI_AUTO)
 		in->abi = found;
 	else if (hint == found || (kho_abi_is_v1(hint) && kho_abi_is_v1(found)))
@@ -50,14 +49,23 @@ static int resolve_abi(struct kho_in *in, enum kho_abi hint)
 	return 0;
 }
 
-static int read_map(struct kho_in *in, enum kho_abi hint)
+static int u64_prop(const void *fdt, int node, const char *name, u64 *v)
 {
-	int len, guess;
-	const void *p = fdt_getprop(in->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &len);
+	int len;
+	const void *p = fdt_getprop(fdt, node, name, &len);
 
 	if (!p || len != 8)
 		return -KHO_E_PROP;
-	in->map = kho_get_u64(p);
+	memcpy(v, p, sizeof(*v)); /* native order, as written */
+	return 0;
+}
+
+static int read_map(struct kho_in *in, enum kho_abi hint)
+{
+	int guess, err = u64_prop(in->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &in->map);
+
+	if (err)
+		return err;
 	if (!in->map)
 		return (in->abi == KHO_ABI_V1_512 || in->abi == KHO_ABI_V1_4K)
 			       ? 0
@@ -87,7 +95,7 @@ static int open_scratch(struct kho_in *in)
 	if (!in->scratch)
 		return err;
 	in->nr_scratch = ch->scratch_len / sizeof(struct kho_scratch);
-	for (u64 i = 0; i < in->nr_scratch; i++) {
+	for (unsigned int i = 0; i < in->nr_scratch; i++) {
 		const struct kho_scratch *s = &in->scratch[i];
 
 		if (!s->size)
@@ -139,17 +147,6 @@ int kho_in_open(struct kho_in *in, const void *dt, const struct kho_mem *mem,
 		return err;
 	}
 	return kho_in_open_at(in, &ch, mem, page_shift, hint);
-}
-
-static int u64_prop(const void *fdt, int node, const char *name, u64 *v)
-{
-	int len;
-	const void *p = fdt_getprop(fdt, node, name, &len);
-
-	if (!p || len != 8)
-		return -KHO_E_PROP;
-	*v = kho_get_u64(p);
-	return 0;
 }
 
 static int v1_blob_size(const struct kho_in *in, struct kho_blob *b)
@@ -358,7 +355,7 @@ static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
 
 static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 {
-	for (u64 i = 0; i < in->nr_scratch; i++) {
+	for (unsigned int i = 0; i < in->nr_scratch; i++) {
 		const struct kho_scratch *s = &in->scratch[i];
 		int err;
 

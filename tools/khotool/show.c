@@ -40,11 +40,10 @@ static void text_lists(const struct khotool_handover *h)
 		printf(" 0x%" PRIx64 " size 0x%" PRIx64 "\n", h->blobs[i].phys,
 		       h->blobs[i].size);
 	}
-	for (u64 i = 0; i < in->nr_scratch; i++)
+	for (unsigned int i = 0; i < in->nr_scratch; i++)
 		printf("# scratch: 0x%" PRIx64 " size 0x%" PRIx64 "\n",
 		       in->scratch[i].addr, in->scratch[i].size);
-	printf("# blobs: %u\n# scratch-areas: %" PRIu64 "\n", h->nr_blobs,
-	       in->nr_scratch);
+	printf("# blobs: %u\n# scratch-areas: %u\n", h->nr_blobs, in->nr_scratch);
 	printf("# blocks: %" PRIu64 "\n# map-pages: %" PRIu64
 	       "\n# preserved-bytes: %" PRIu64 "\n",
 	       h->stats.blocks, h->stats.map_pages, h->stats.preserved_bytes);
@@ -77,7 +76,7 @@ static void json_ram(const struct kho_mem *mem)
 static void json_scratch(const struct kho_in *in)
 {
 	fputs("  \"scratch\": [", stdout);
-	for (u64 i = 0; i < in->nr_scratch; i++)
+	for (unsigned int i = 0; i < in->nr_scratch; i++)
 		printf("%s\n    {\"addr\": \"0x%" PRIx64 "\", \"size\": \"0x%" PRIx64
 		       "\"}",
 		       i ? "," : "", in->scratch[i].addr, in->scratch[i].size);
@@ -120,7 +119,7 @@ static void print_json(const struct khotool_handover *h, const struct khotool_li
 		puts("  \"preserved_from\": \"memblock\",");
 	json_scratch(in);
 	json_blobs(h);
-	printf("  \"stats\": {\"blobs\": %u, \"scratch_areas\": %" PRIu64
+	printf("  \"stats\": {\"blobs\": %u, \"scratch_areas\": %u"
 	       ", \"blocks\": %" PRIu64 ", \"map_pages\": %" PRIu64
 	       ", \"preserved_bytes\": %" PRIu64 "},\n",
 	       h->nr_blobs, in->nr_scratch, h->stats.blocks, h->stats.map_pages,

@@ -58,7 +58,7 @@ static void check_opened(const struct kho_in *in, enum kho_abi hint, unsigned in
 		fz_fail("scratch array 0x%llx+0x%llx accepted",
 			(unsigned long long)ch->scratch_phys,
 			(unsigned long long)ch->scratch_len);
-	for (u64 i = 0; i < in->nr_scratch; i++) {
+	for (unsigned int i = 0; i < in->nr_scratch; i++) {
 		u64 a = in->scratch[i].addr, s = in->scratch[i].size;
 
 		if (s && ((a | s) & (align - 1) || !fz_in_ram(in->mem, a, a + s)))
@@ -104,7 +104,7 @@ static void check_protected(const struct kho_in *in, const struct kho_rmap *rm,
 		fz_fail("KHO FDT not protected");
 	if (!fz_covered(rm, ch->scratch_phys, ch->scratch_phys + ch->scratch_len, meta))
 		fz_fail("scratch array not protected");
-	for (u64 i = 0; i < in->nr_scratch; i++) {
+	for (unsigned int i = 0; i < in->nr_scratch; i++) {
 		u64 a = in->scratch[i].addr, s = in->scratch[i].size;
 
 		/* The stage may run from scratch: kexec put it there. */
