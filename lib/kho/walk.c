@@ -79,7 +79,7 @@ static int deliver(struct sink *s)
 /*
  * 0 if the blocks of bits [bit, end) neither wrap nor leave RAM. With each, blocks
  * over two adjacent banks pass when every one of them is RAM; without, they fail
- * as kho_mem_check_ram() fails them. shift < 64: the callers bound the order.
+ * as kho_mem_check_ram() fails them.
  */
 static int check_bits(const struct sink *s, unsigned long bit, unsigned long end,
 		      int each)
@@ -223,6 +223,13 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 	return deliver(s);
 }
 
+unsigned int kho_walk_skip_zero(const u64 *words, unsigned int i, unsigned int n)
+{
+	return (unsigned int)(skip_words((const word *)words, n * (64 / W), i * (64 / W),
+					 0) /
+			      (64 / W));
+}
+
 int kho_walk_bitmap(struct kho_walk *w, const u64 *words, unsigned int nwords, u64 base,
 		    unsigned int order)
 {
@@ -233,7 +240,8 @@ int kho_walk_bitmap(struct kho_walk *w, const u64 *words, unsigned int nwords, u
 
 	if (first == n)
 		return 0;
-	if (order > w->max_order)
+	/* Also keeps shift below 64 (radix.c passes ~0u for orders no key holds). */
+	if (order > w->max_order || order > 63 - w->page_shift)
 		return -KHO_E_ORDER;
 	if (w->runs && w->run_buf && w->run_cap) {
 		s.buf = w->run_buf;

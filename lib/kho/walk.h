@@ -24,6 +24,9 @@ const void *kho_walk_map_page(struct kho_walk *w, u64 phys, unsigned int len,
 int kho_walk_bitmap(struct kho_walk *w, const u64 *words, unsigned int nwords, u64 base,
 		    unsigned int order);
 
+/* First of words[i..n) that is not 0 (n if none), several words at a time. */
+unsigned int kho_walk_skip_zero(const u64 *words, unsigned int i, unsigned int n);
+
 /* A fresh zeroed page from pa, checked against mem and recorded in seen. */
 void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,
 			 const struct kho_page_alloc *pa, struct kho_rmap *seen,
