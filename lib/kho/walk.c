@@ -4,37 +4,51 @@
 #include <string.h>
 #include "walk.h"
 
-/* Why a map page may not be recorded: it overlaps a range of another kind. */
 static int conflict_err(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	unsigned int kind = kho_rmap_overlap_kind(rm, start, end);
-
-	return kind == KHO_KIND_MAP	   ? -KHO_E_CYCLE
-	       : kind == KHO_KIND_FIRMWARE ? -KHO_E_PROTECTED
-					   : -KHO_E_OVERLAP;
+	switch (kho_rmap_overlap_kind(rm, start, end)) {
+	case KHO_KIND_MAP:
+		return -KHO_E_CYCLE;
+	case KHO_KIND_FIRMWARE:
+		return -KHO_E_PROTECTED;
+	default:
+		return -KHO_E_OVERLAP;
+	}
 }
 
 const void *kho_walk_map_page(struct kho_walk *w, u64 phys, unsigned int len,
 			      unsigned int align, int *err)
 {
-	const void *p = NULL;
-	u64 end = phys + len;
-	int e = phys & (align - 1) ? -KHO_E_MISALIGNED : 0;
+	const void *p;
+	int e;
 
-	if (!e && (p = kho_mem_ptr(w->mem, phys, len, &e)) && w->seen) {
-		e = kho_rmap_add_new(w->seen, phys, end, KHO_KIND_MAP, NULL);
-		/* A map page the producer also preserved is odd but valid (Linux
-		 * accepts it). */
-		if (e == -KHO_E_OVERLAP)
-			e = kho_rmap_covered(w->seen, phys, end, KHO_KIND_PRESERVED)
-				    ? 0
-				    : conflict_err(w->seen, phys, end);
+	if (phys & (align - 1)) {
+		*err = -KHO_E_MISALIGNED;
+		return NULL;
+	}
+	p = kho_mem_ptr(w->mem, phys, len, err);
+	if (!p)
+		return NULL;
+	if (w->seen) {
+		e = kho_rmap_add_new(w->seen, phys, phys + len, KHO_KIND_MAP, NULL);
+		/* A map page the producer also preserved is odd but valid (Linux accepts
+		 * it). */
+		if (e == -KHO_E_OVERLAP &&
+		    kho_rmap_covered(w->seen, phys, phys + len, KHO_KIND_PRESERVED))
+			e = 0;
+		else if (e == -KHO_E_OVERLAP)
+			e = conflict_err(w->seen, phys, phys + len);
+		if (e) {
+			*err = e;
+			return NULL;
+		}
 	}
 	/* Without a record of pages, a cycle still cannot outlast the RAM it lives in. */
-	if (!e && ++w->nodes > (kho_mem_ram_size(w->mem) >> 9) + 1)
-		e = -KHO_E_CYCLE;
-	*err = e;
-	return e ? NULL : p;
+	if (++w->nodes > (kho_mem_ram_size(w->mem) >> 9) + 1) {
+		*err = -KHO_E_CYCLE;
+		return NULL;
+	}
+	return p;
 }
 
 /* Runs found in one bitmap, on their way to the caller: all of one order. */
@@ -88,7 +102,9 @@ static int check_bits(const struct sink *s, unsigned long bit, unsigned long end
 	u64 phys = s->base + bits_bytes(bit, shift), block = bits_bytes(1, shift);
 	int err;
 
-	if (end > (~(u64)0 >> shift) || s->base + bits_bytes(end, shift) < s->base)
+	/* end << shift fits (end is never 0), and base + that does not wrap. */
+	if ((unsigned int)__builtin_clzll(end) < shift ||
+	    s->base + bits_bytes(end, shift) < s->base)
 		return -KHO_E_WRAP;
 	err = kho_mem_check_ram(s->w->mem, phys, bits_bytes(end - bit, shift));
 	if (!err || !each)
