@@ -7,6 +7,16 @@
 #include <kho/map.h>
 #include "walk.h"
 
+/*
+ * KHO_TREE_MAX_DEPTH() without its division, a libgcc call on AArch32, for the
+ * page sizes struct kho_walk allows.
+ */
+#define DEPTH(p) (12u - (p) / 2)
+_Static_assert(DEPTH(12) == KHO_TREE_MAX_DEPTH(12) &&
+		       DEPTH(14) == KHO_TREE_MAX_DEPTH(14) &&
+		       DEPTH(16) == KHO_TREE_MAX_DEPTH(16),
+	       "tree depth");
+
 static unsigned int msb64(u64 x)
 {
 	return 63u - (unsigned int)__builtin_clzll(x);
@@ -19,7 +29,8 @@ u64 kho_radix_encode(u64 phys, unsigned int order, unsigned int page_shift)
 	/* order > 63 - p also catches a sum that wraps. */
 	if (order > 63 - page_shift || (phys & (((u64)1 << shift) - 1)))
 		return 0;
-	return ((u64)1 << (64 - shift)) | (phys >> shift);
+	/* The order bit is 1 << (64 - shift): shifted in from above phys. */
+	return (phys >> 1 | (u64)1 << 63) >> (shift - 1);
 }
 
 int kho_radix_decode(u64 key, unsigned int page_shift, u64 *phys, unsigned int *order)
@@ -94,7 +105,7 @@ int kho_radix_walk(struct kho_walk *w, u64 root)
 	w->nodes = 0;
 	w->blocks = 0;
 	w->bytes = 0;
-	return walk_node(w, root, KHO_TREE_MAX_DEPTH(w->page_shift) - 1, 0);
+	return walk_node(w, root, DEPTH(w->page_shift) - 1, 0);
 }
 
 /* A tree being written: pages come from pa, zeroed and recorded in seen. */
@@ -116,7 +127,7 @@ static u64 *leaf_of(const struct tree *tr, u64 key, int create, int *err)
 	u64 *slot = tr->root;
 
 	*err = 0;
-	for (unsigned int level = KHO_TREE_MAX_DEPTH(p);; level--) {
+	for (unsigned int level = DEPTH(p);; level--) {
 		u64 *t;
 
 		if (!*slot && (!create || !kho_alloc_map_page(tr->mem, p, tr->pa,
