@@ -138,6 +138,7 @@ struct kho_v1_builder {
 	unsigned int bm_used; /* bytes of bm_page used */
 };
 
+/* An empty list of bitmaps of bitmap_bytes (512 or 4096, as for kho_v1_walk()). */
 void kho_v1_builder_init(struct kho_v1_builder *b, unsigned int bitmap_bytes);
 
 /* Set or clear the bit of the block (phys, order). Errors as kho_radix_set(),

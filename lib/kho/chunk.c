@@ -178,7 +178,8 @@ int kho_v1_set(struct kho_v1_builder *b, const struct kho_mem *mem, u64 phys,
 	       unsigned int order, int value, const struct kho_page_alloc *pa,
 	       struct kho_rmap *seen)
 {
-	u64 bits = (u64)b->bitmap_bytes * 8, span, idx, bm;
+	unsigned int bits = b->bitmap_bytes * 8, idx;
+	u64 span, bm;
 	u8 *map;
 	int err;
 
@@ -186,8 +187,9 @@ int kho_v1_set(struct kho_v1_builder *b, const struct kho_mem *mem, u64 phys,
 		return -KHO_E_ORDER;
 	if (phys & (blocks_bytes(1, order) - 1))
 		return -KHO_E_MISALIGNED;
-	span = blocks_bytes(b->bitmap_bytes * 8, order);
-	idx = (phys >> (12 + order)) % bits;
+	span = blocks_bytes(bits, order);
+	/* A mask, not a 64-bit modulo (a libgcc call): bitmaps are 512 or 4096 bytes. */
+	idx = (unsigned int)(phys >> (12 + order)) & (bits - 1);
 	err = find_bitmap(b, mem, order, phys & ~(span - 1), value, pa, seen, &bm);
 	if (err || !bm)
 		return err;

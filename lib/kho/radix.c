@@ -7,6 +7,16 @@
 #include <kho/map.h>
 #include "walk.h"
 
+/*
+ * KHO_TREE_MAX_DEPTH() without its division, a libgcc call on AArch32, for the
+ * page sizes struct kho_walk allows.
+ */
+#define DEPTH(p) (12u - (p) / 2)
+_Static_assert(DEPTH(12) == KHO_TREE_MAX_DEPTH(12) &&
+		       DEPTH(14) == KHO_TREE_MAX_DEPTH(14) &&
+		       DEPTH(16) == KHO_TREE_MAX_DEPTH(16),
+	       "tree depth");
+
 static unsigned int msb64(u64 x)
 {
 	return 63u - (unsigned int)__builtin_clzll(x);
@@ -16,23 +26,21 @@ u64 kho_radix_encode(u64 phys, unsigned int order, unsigned int page_shift)
 {
 	unsigned int shift = page_shift + order;
 
-	if (shift >= 64 || order > 64 - page_shift - 1 ||
-	    (phys & (((u64)1 << shift) - 1)))
+	/* order > 63 - p also catches a sum that wraps. */
+	if (order > 63 - page_shift || (phys & (((u64)1 << shift) - 1)))
 		return 0;
-	return ((u64)1 << (64 - shift)) | (phys >> shift);
+	/* The order bit is 1 << (64 - shift): shifted in from above phys. */
+	return (phys >> 1 | (u64)1 << 63) >> (shift - 1);
 }
 
 int kho_radix_decode(u64 key, unsigned int page_shift, u64 *phys, unsigned int *order)
 {
-	unsigned int ob;
+	unsigned int ob = key ? msb64(key) : 0;
 
-	if (!key)
-		return -KHO_E_KEY;
-	ob = msb64(key);
 	if (ob == 0 || ob >= KHO_RADIX_KEY_WIDTH(page_shift))
 		return -KHO_E_KEY;
 	*order = 64 - page_shift - ob;
-	*phys = (key & (((u64)1 << ob) - 1)) << (page_shift + *order);
+	*phys = key << (64 - ob); /* shifts the order bit out */
 	return 0;
 }
 
@@ -52,72 +60,38 @@ unsigned int kho_radix_bit_index(u64 key, unsigned int page_shift)
 	return (unsigned int)(key & ((1u << KHO_BITMAP_SIZE_LOG2(page_shift)) - 1));
 }
 
-/* Number of usable slots at level: the key is only KEY_WIDTH bits wide. */
-static u64 slots_at(unsigned int level, unsigned int p)
+/*
+ * The node at phys, whose slot or bit 0 has key prefix: a table above level 0,
+ * a leaf at it. Keys too small to hold a leaf's bit index encode orders beyond
+ * any page size: such a leaf must be empty, which kho_walk_bitmap() checks when
+ * given order ~0u.
+ */
+static int walk_node(struct kho_walk *w, u64 phys, unsigned int level, u64 prefix)
 {
-	unsigned int low = KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) * (level - 1);
-	unsigned int width = KHO_RADIX_KEY_WIDTH(p);
-	u64 all = (u64)1 << KHO_TABLE_SIZE_LOG2(p);
-
-	if (width <= low)
-		return 1;
-	return width - low >= KHO_TABLE_SIZE_LOG2(p) ? all : (u64)1 << (width - low);
-}
-
-static int walk_leaf(struct kho_walk *w, u64 phys, u64 prefix)
-{
-	unsigned int p = w->page_shift, order;
-	u64 size = (u64)1 << p, base;
-	const u64 *bits;
-	int err;
-
-	bits = kho_walk_map_page(w, phys, size, size, &err);
-	if (!bits)
-		return err;
-	if (prefix >> KHO_BITMAP_SIZE_LOG2(p) == 0) {
-		/* Keys this small encode orders beyond any page size: must be empty. */
-		for (u64 i = 0; i < size / 8; i++)
-			if (bits[i])
-				return -KHO_E_ORDER;
-		return 0;
-	}
-	/* Every key in a leaf shares its order bit: one order, one base. */
-	err = kho_radix_decode(prefix | 1, p, &base, &order);
-	if (err)
-		return err;
-	if (w->leaf)
-		return w->leaf(w->arg, prefix, bits);
-	base = (prefix & (((u64)1 << msb64(prefix)) - 1)) << (p + order);
-	return kho_walk_bitmap(w, bits, size / 8, base, order);
-}
-
-static int walk_table(struct kho_walk *w, u64 phys, unsigned int level, u64 prefix)
-{
-	unsigned int p = w->page_shift;
+	unsigned int p = w->page_shift, n = 1u << (p - 3), order = ~0u;
 	unsigned int shift =
 		KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) * (level - 1);
-	u64 size = (u64)1 << p, n = size / 8, usable = slots_at(level, p);
-	const u64 *table;
+	u64 key = 0;
 	int err;
+	const u64 *t = kho_walk_map_page(w, phys, 1u << p, 1u << p, &err);
 
-	table = kho_walk_map_page(w, phys, size, size, &err);
-	if (!table)
+	if (!t)
 		return err;
-	for (u64 i = 0; i < n; i++) {
-		u64 child = table[i], key;
-
-		if (!child) {
-			/* Mostly empty: the next slots four at a time. */
-			while (i + 4 < n && !(table[i + 1] | table[i + 2] | table[i + 3] |
-					      table[i + 4]))
-				i += 4;
-			continue;
+	if (!level) {
+		if (prefix >> KHO_BITMAP_SIZE_LOG2(p)) {
+			err = kho_radix_decode(prefix, p, &key, &order);
+			if (err)
+				return err;
+			if (w->leaf)
+				return w->leaf(w->arg, prefix, t);
 		}
-		key = prefix | (i << shift);
-		if (i >= usable)
+		return kho_walk_bitmap(w, t, n, key, order);
+	}
+	for (unsigned int i = 0; (i = kho_walk_skip_zero(t, i, n)) < n; i++) {
+		key = prefix | (u64)i << shift;
+		if (key >> KHO_RADIX_KEY_WIDTH(p))
 			return -KHO_E_KEY;
-		err = level == 1 ? walk_leaf(w, child, key)
-				 : walk_table(w, child, level - 1, key);
+		err = walk_node(w, t[i], level - 1, key);
 		if (err)
 			return err;
 	}
@@ -131,29 +105,35 @@ int kho_radix_walk(struct kho_walk *w, u64 root)
 	w->nodes = 0;
 	w->blocks = 0;
 	w->bytes = 0;
-	return walk_table(w, root, KHO_TREE_MAX_DEPTH(w->page_shift) - 1, 0);
+	return walk_node(w, root, DEPTH(w->page_shift) - 1, 0);
 }
 
+/* A tree being written: pages come from pa, zeroed and recorded in seen. */
+struct tree {
+	const struct kho_mem *mem;
+	unsigned int p;
+	u64 *root;
+	const struct kho_page_alloc *pa;
+	struct kho_rmap *seen;
+};
+
 /*
- * The leaf page for key in the tree at *root. With create, the root and missing
- * tables and leaf are allocated from pa (zeroed, recorded in seen); without, NULL
- * and *err 0 if the path ends early.
+ * The leaf page for key. With create, the root and missing tables and leaf are
+ * allocated; without, NULL and *err 0 if the path ends early.
  */
-static u64 *leaf_of(const struct kho_mem *mem, unsigned int p, u64 *root, u64 key,
-		    int create, const struct kho_page_alloc *pa, struct kho_rmap *seen,
-		    int *err)
+static u64 *leaf_of(const struct tree *tr, u64 key, int create, int *err)
 {
-	u64 size = (u64)1 << p, *slot = root;
+	unsigned int p = tr->p;
+	u64 *slot = tr->root;
 
 	*err = 0;
-	for (unsigned int level = KHO_TREE_MAX_DEPTH(p);; level--) {
+	for (unsigned int level = DEPTH(p);; level--) {
 		u64 *t;
 
-		if (!*slot) {
-			if (!create || !kho_alloc_map_page(mem, p, pa, seen, slot, err))
-				return NULL;
-		}
-		t = kho_mem_ptr(mem, *slot, size, err);
+		if (!*slot && (!create || !kho_alloc_map_page(tr->mem, p, tr->pa,
+							      tr->seen, slot, err)))
+			return NULL;
+		t = kho_mem_ptr(tr->mem, *slot, 1u << p, err);
 		if (!t || level == 1)
 			return t;
 		slot = &t[kho_radix_table_index(key, level - 1, p)];
@@ -163,41 +143,35 @@ static u64 *leaf_of(const struct kho_mem *mem, unsigned int p, u64 *root, u64 ke
 int kho_radix_set(const struct kho_mem *mem, unsigned int page_shift, u64 *root, u64 key,
 		  int value, const struct kho_page_alloc *pa, struct kho_rmap *seen)
 {
-	u64 bit, *t;
+	struct tree tr = { mem, page_shift, root, pa, seen };
+	unsigned int bit = kho_radix_bit_index(key, page_shift);
+	u8 *t;
 	int err;
 
-	if (!key || msb64(key) >= KHO_RADIX_KEY_WIDTH(page_shift))
+	if (!key || key >> KHO_RADIX_KEY_WIDTH(page_shift))
 		return -KHO_E_KEY;
-	t = leaf_of(mem, page_shift, root, key, value, pa, seen, &err);
+	t = (u8 *)leaf_of(&tr, key, value, &err);
 	if (!t)
 		return err;
-	bit = kho_radix_bit_index(key, page_shift);
+	/* Native u64 words on a little-endian CPU: bit b is byte b/8, bit b%8. */
 	if (value)
-		t[bit / 64] |= (u64)1 << (bit % 64);
+		t[bit / 8] |= (u8)(1u << (bit % 8));
 	else
-		t[bit / 64] &= ~((u64)1 << (bit % 64));
+		t[bit / 8] &= (u8) ~(1u << (bit % 8));
 	return 0;
 }
 
-struct merge {
-	const struct kho_mem *mem;
-	unsigned int p;
-	u64 *root;
-	const struct kho_page_alloc *pa;
-	struct kho_rmap *rm;
-};
-
 static int merge_leaf(void *arg, u64 prefix, const u64 *src)
 {
-	const struct merge *m = arg;
-	u64 n = ((u64)1 << m->p) / 8, i, *dst;
+	const struct tree *tr = arg;
+	unsigned int n = 1u << (tr->p - 3), i;
+	u64 *dst;
 	int err;
 
-	for (i = 0; i < n && !src[i]; i++)
-		;
+	i = kho_walk_skip_zero(src, 0, n);
 	if (i == n)
 		return 0;
-	dst = leaf_of(m->mem, m->p, m->root, prefix, 1, m->pa, m->rm, &err);
+	dst = leaf_of(tr, prefix, 1, &err);
 	if (!dst)
 		return err;
 	for (; i < n; i++)
@@ -208,9 +182,9 @@ static int merge_leaf(void *arg, u64 prefix, const u64 *src)
 int kho_radix_merge(const struct kho_mem *mem, unsigned int page_shift, u64 *root,
 		    u64 src, const struct kho_page_alloc *pa, struct kho_rmap *rm)
 {
-	struct merge m = { mem, page_shift, root, pa, rm };
+	struct tree tr = { mem, page_shift, root, pa, rm };
 	struct kho_walk w = {
-		.mem = mem, .page_shift = page_shift, .leaf = merge_leaf, .arg = &m
+		.mem = mem, .page_shift = page_shift, .leaf = merge_leaf, .arg = &tr
 	};
 	const struct kho_range *r = rm ? kho_rmap_find(rm, src) : NULL;
 

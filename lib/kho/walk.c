@@ -16,7 +16,8 @@ static int conflict_err(const struct kho_rmap *rm, u64 start, u64 end)
 	}
 }
 
-const void *kho_walk_map_page(struct kho_walk *w, u64 phys, u64 len, u64 align, int *err)
+const void *kho_walk_map_page(struct kho_walk *w, u64 phys, unsigned int len,
+			      unsigned int align, int *err)
 {
 	const void *p;
 	int e;
@@ -50,24 +51,6 @@ const void *kho_walk_map_page(struct kho_walk *w, u64 phys, u64 len, u64 align, 
 	return p;
 }
 
-static int check_run(struct kho_walk *w, u64 phys, u64 size, unsigned int shift)
-{
-	int err;
-
-	if (phys + size < phys)
-		return -KHO_E_WRAP;
-	err = kho_mem_check_ram(w->mem, phys, size);
-	if (!err)
-		return 0;
-	/* A run may span two adjacent banks: then every block must still be RAM. */
-	for (u64 off = 0; off < size; off += (u64)1 << shift) {
-		err = kho_mem_check_ram(w->mem, phys + off, (u64)1 << shift);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
 /* Runs found in one bitmap, on their way to the caller: all of one order. */
 struct sink {
 	struct kho_walk *w;
@@ -75,42 +58,75 @@ struct sink {
 	unsigned int n, cap;
 	unsigned int order, shift;
 	u64 base;
+	int checked; /* each run is checked against RAM before it is queued */
 };
+
+/* Bytes of n blocks of 2^shift bytes. */
+static KHO_SHIFT64_FN u64 bits_bytes(unsigned long n, unsigned int shift)
+{
+	return (u64)n << shift;
+}
 
 /* Hand buf[0..n) to the caller: one batch, or one block() call per run. */
 static int deliver(struct sink *s)
 {
 	struct kho_walk *w = s->w;
-	unsigned int n = s->n;
+	unsigned int n = s->n, k = 0;
 	u64 bytes = 0;
 	int err = 0;
 
 	s->n = 0;
-	if (w->runs) {
-		for (unsigned int k = 0; k < n; k++)
+	if (w->runs)
+		for (; k < n; k++)
 			bytes += s->buf[k].size;
-		w->bytes += bytes;
-		w->blocks += bytes >> s->shift;
-		return n ? w->runs(w->arg, s->buf, n, s->order) : 0;
-	}
 	/* blocks counts what the caller was given, up to a run it refused. */
-	for (unsigned int k = 0; !err && k < n; k++) {
-		w->bytes += s->buf[k].size;
-		w->blocks += s->buf[k].size >> s->shift;
+	for (; !err && k < n; k++) {
+		bytes += s->buf[k].size;
 		if (w->block)
 			err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
 	}
-	return err;
+	w->bytes += bytes;
+	w->blocks += bytes >> s->shift;
+	return w->runs && n ? w->runs(w->arg, s->buf, n, s->order) : err;
 }
 
-/* The checks of a run in a bitmap not known to be in RAM: see extent_in_ram(). */
-static int check_bits(struct sink *s, u64 bit, u64 len)
+/*
+ * 0 if the blocks of bits [bit, end) neither wrap nor leave RAM. With each, blocks
+ * over two adjacent banks pass when every one of them is RAM; without, they fail
+ * as kho_mem_check_ram() fails them.
+ */
+static int check_bits(const struct sink *s, unsigned long bit, unsigned long end,
+		      int each)
 {
-	u64 phys = s->base + (bit << s->shift);
+	unsigned int shift = s->shift;
+	u64 phys = s->base + bits_bytes(bit, shift), block = bits_bytes(1, shift);
+	int err;
 
-	if (len > (~(u64)0 >> s->shift) || phys < s->base)
+	/* end << shift fits (end is never 0), and base + that does not wrap. */
+	if ((unsigned int)__builtin_clzll(end) < shift ||
+	    s->base + bits_bytes(end, shift) < s->base)
 		return -KHO_E_WRAP;
-	return check_run(s->w, phys, len << s->shift, s->shift);
+	err = kho_mem_check_ram(s->w->mem, phys, bits_bytes(end - bit, shift));
+	if (!err || !each)
+		return err;
+	for (; bit < end; bit++, phys += block) {
+		err = kho_mem_check_ram(s->w->mem, phys, block);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Before run [a, b) is queued: check it if it must be, deliver a full batch. */
+static int make_room(struct sink *s, unsigned long a, unsigned long b)
+{
+	int err = s->checked ? check_bits(s, a, b, 1) : 0, e;
+
+	if (err) {
+		e = deliver(s); /* the runs before it are still reported */
+		return e ? e : err;
+	}
+	return s->n == s->cap ? deliver(s) : 0;
 }
 
 /*
@@ -127,8 +143,8 @@ static unsigned int ctzw(word x)
 }
 
 /* First word at or after i that is not all equal to fill (n if none), 4 at a time. */
-static unsigned long skip_words(const word *v, unsigned long n, unsigned long i,
-				word fill)
+static inline unsigned long skip_words(const word *v, unsigned long n, unsigned long i,
+				       word fill)
 {
 	while (i + 4 <= n && !((v[i] ^ fill) | (v[i + 1] ^ fill) | (v[i + 2] ^ fill) |
 			       (v[i + 3] ^ fill)))
@@ -139,38 +155,18 @@ static unsigned long skip_words(const word *v, unsigned long n, unsigned long i,
 }
 
 /*
- * Can no run inside bits [first, end) fail check_bits()? True when the whole
- * extent neither wraps nor leaves one RAM bank: then no run does either, and the
- * runs need no check of their own.
+ * Queue the runs that end inside a word at r, which has room for W / 2: st marks
+ * where they start, en the first clear bit after each one, wbase is the phys of
+ * the word's bit 0. A run that reaches the top bit has no end here.
  */
-static int extent_in_ram(const struct kho_walk *w, u64 base, u64 first, u64 end,
-			 unsigned int order)
+static struct kho_run *word_runs(struct kho_run *r, word st, word en, u64 wbase,
+				 unsigned int shift)
 {
-	unsigned int shift = w->page_shift + order;
-	u64 phys;
-
-	if (shift >= 64 || end > (~(u64)0 >> shift))
-		return 0;
-	phys = base + (first << shift);
-	if (phys < base)
-		return 0;
-	return !kho_mem_check_ram(w->mem, phys, (end - first) << shift);
-}
-
-/*
- * Queue the runs that end inside word x (bits below any earlier run cleared) at
- * r, which has room for W / 2: st marks where runs start, en the first clear bit
- * after each one. A run that reaches the top bit has no end here.
- */
-static struct kho_run *word_runs(struct kho_run *r, word x, u64 wbase, unsigned int shift)
-{
-	word st = x & ~(x << 1), en = ~x & (x << 1);
-
 	while (en) {
 		unsigned int a = ctzw(st), b = ctzw(en);
 
-		r->phys = wbase + ((u64)a << shift);
-		r->size = (u64)(b - a) << shift;
+		r->phys = wbase + bits_bytes(a, shift);
+		r->size = bits_bytes(b - a, shift);
 		r++;
 		st &= st - 1;
 		en &= en - 1;
@@ -178,104 +174,101 @@ static struct kho_run *word_runs(struct kho_run *r, word x, u64 wbase, unsigned 
 	return r;
 }
 
-/* The run of x that reaches the top bit (x itself if it has no clear bit), or 0. */
-static word top_run(word x)
-{
-	if (!(x >> (W - 1)) || !~x)
-		return x >> (W - 1) ? x : 0;
-	return x & (~(word)0 << (W - __builtin_clzl(~x)));
-}
-
 /*
- * Queue the runs in v[i..n) (v[i] and v[n - 1] non-zero). With room and nothing
- * to check, the runs that end inside a word are taken all at once; otherwise one
- * at a time. A run that reaches a word's top bit is followed over all-one words
- * four at a time. The batch is kept in locals (r, full) and written back to s
- * only around calls.
+ * Queue the runs of v[i..n) (v[i] non-zero). In each word, st marks where runs
+ * start and en the first clear bit after each one; open carries a run over the
+ * words it fills, which are skipped four at a time as empty words are. Past n the
+ * map reads as 0, which ends an open run. With room and nothing to check, the
+ * runs that end inside a word are taken all at once; otherwise one at a time.
+ * The batch is kept in locals (r, lim) and written back to s only when
+ * make_room() must see it: lim is the end of the buffer, or the next run when
+ * each run must be checked.
  */
-static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned long n,
-		     int checked)
+static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned long n)
 {
-	struct kho_run *r = s->buf + s->n, *full = s->buf + s->cap;
+	struct kho_run *r = s->buf, *lim = s->checked ? r : r + s->cap;
 	unsigned int shift = s->shift;
-	word x = v[i], y;
-	unsigned long start, end; /* bit numbers: a bitmap is at most a 64 KiB page */
-	int err = 0;
+	unsigned long a = 0, b, bit; /* bit numbers: a bitmap is at most a 64 KiB page */
+	u64 base = s->base;
+	word x, st, en, open = 0;
+	int err;
 
 	for (;;) {
-		if (!x && (++i >= n || !(x = v[i]))) {
-			/* The next word is empty too: skip the empty ones at once. */
-			i = skip_words(v, n, i, 0);
+		x = i < n ? v[i] : 0;
+		if (x == (word)0 - open) {
 			if (i >= n)
 				break;
-			x = v[i];
+			i = skip_words(v, n, i + 1, x);
+			continue;
 		}
-		if (!checked && full - r >= W / 2) {
-			r = word_runs(r, x, s->base + ((u64)(i * W) << shift), shift);
-			x = top_run(x);
-			if (!x)
-				continue;
+		bit = i * W;
+		st = x & ~(x << 1 | open);
+		en = ~x & (x << 1 | open);
+		while (en) {
+			if (!open && lim - r >= W / 2) {
+				r = word_runs(r, st, en, base + bits_bytes(bit, shift),
+					      shift);
+				break;
+			}
+			if (!open) {
+				a = bit + ctzw(st);
+				st &= st - 1;
+			}
+			open = 0;
+			b = bit + ctzw(en);
+			en &= en - 1;
+			if (r == lim) {
+				s->n = (unsigned int)(r - s->buf);
+				err = make_room(s, a, b);
+				if (err)
+					return err;
+				r = s->buf + s->n;
+				lim = s->checked ? r + 1 : s->buf + s->cap;
+			}
+			r->phys = base + bits_bytes(a, shift);
+			r->size = bits_bytes(b - a, shift);
+			r++;
 		}
-		start = i * W + ctzw(x);
-		y = x | (x - 1); /* x with the bits below its lowest run set */
-		if (~y) {
-			end = i * W + ctzw(~y);
-			x &= y + 1; /* clears the run */
-		} else {
-			i = skip_words(v, n, i + 1, ~(word)0);
-			x = i < n ? v[i] : 0;
-			end = i * W + (i < n ? ctzw(~x) : 0);
-			x &= x + 1; /* clears the run's tail */
-		}
-		if (checked && (err = check_bits(s, start, end - start)))
-			break; /* the runs before it are still reported */
-		if (r == full) {
-			s->n = s->cap;
-			err = deliver(s);
-			if (err)
-				return err;
-			r = s->buf;
-		}
-		r->phys = s->base + ((u64)start << shift);
-		r->size = (u64)(end - start) << shift;
-		r++;
+		open = x >> (W - 1);
+		if (open) /* st's top bit starts the run */
+			a = bit + (W - 1) - (unsigned long)__builtin_clzl(st);
+		i++;
 	}
 	s->n = (unsigned int)(r - s->buf);
-	if (err) {
-		int e = deliver(s);
-
-		return e ? e : err;
-	}
-	return 0;
+	/* Every run of this bitmap is out before the walk reads another map page. */
+	return deliver(s);
 }
 
-int kho_walk_bitmap(struct kho_walk *w, const u64 *words, u64 nwords, u64 base,
+unsigned int kho_walk_skip_zero(const u64 *words, unsigned int i, unsigned int n)
+{
+	return (unsigned int)(skip_words((const word *)words, n * (64 / W), i * (64 / W),
+					 0) /
+			      (64 / W));
+}
+
+int kho_walk_bitmap(struct kho_walk *w, const u64 *words, unsigned int nwords, u64 base,
 		    unsigned int order)
 {
 	struct kho_run local[64];
-	struct sink s = { w, local, 0, 64, order, w->page_shift + order, base };
+	struct sink s = { w, local, 0, 64, order, w->page_shift + order, base, 0 };
 	const word *v = (const word *)words;
-	unsigned long n = (unsigned long)nwords * (64 / W),
-		      first = skip_words(v, n, 0, 0);
-	unsigned long last = n;
-	int err;
+	unsigned long n = nwords * (64 / W), first = skip_words(v, n, 0, 0);
 
 	if (first == n)
 		return 0;
-	if (order > w->max_order)
+	/* Also keeps shift below 64 (radix.c passes ~0u for orders no key holds). */
+	if (order > w->max_order || order > 63 - w->page_shift)
 		return -KHO_E_ORDER;
 	if (w->runs && w->run_buf && w->run_cap) {
 		s.buf = w->run_buf;
 		s.cap = w->run_cap;
 	}
-	while (!v[last - 1])
-		last--;
-	err = walk_runs(&s, v, first, last,
-			!extent_in_ram(w, base, (u64)first * W + ctzw(v[first]),
-				       (u64)last * W - (u64)__builtin_clzl(v[last - 1]),
-				       order));
-	/* Every run of this bitmap is out before the walk reads another map page. */
-	return err ? err : deliver(&s);
+	while (!v[n - 1])
+		n--;
+	/* If the whole extent is in one bank, so is every run: no run needs a check. */
+	s.checked = check_bits(&s, first * W + ctzw(v[first]),
+			       n * W - (unsigned long)__builtin_clzl(v[n - 1]), 0);
+	return walk_runs(&s, v, first, n);
 }
 
 void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,

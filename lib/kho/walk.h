@@ -14,14 +14,18 @@
 #endif
 
 /* Validate, record (w->seen) and map one map structure of len bytes at phys. */
-const void *kho_walk_map_page(struct kho_walk *w, u64 phys, u64 len, u64 align, int *err);
+const void *kho_walk_map_page(struct kho_walk *w, u64 phys, unsigned int len,
+			      unsigned int align, int *err);
 
 /*
  * Report every run of set bits in words[0..nwords) as preserved memory: bit b is the
  * block at base + (b << shift) of the given order. Errors: see kho_radix_walk().
  */
-int kho_walk_bitmap(struct kho_walk *w, const u64 *words, u64 nwords, u64 base,
+int kho_walk_bitmap(struct kho_walk *w, const u64 *words, unsigned int nwords, u64 base,
 		    unsigned int order);
+
+/* First of words[i..n) that is not 0 (n if none), several words at a time. */
+unsigned int kho_walk_skip_zero(const u64 *words, unsigned int i, unsigned int n);
 
 /* A fresh zeroed page from pa, checked against mem and recorded in seen. */
 void *kho_alloc_map_page(const struct kho_mem *mem, unsigned int page_shift,

@@ -370,6 +370,36 @@ static void test_checked_runs_before_a_bad_one(void **state)
 	f->mem = full;
 }
 
+/*
+ * The same when the first run is outside RAM: nothing reaches the caller, with
+ * block() (c 0) or batches of any size.
+ */
+static void test_checked_first_run_bad(void **state)
+{
+	struct walk_fx *f = *state;
+	struct kho_mem full = f->mem;
+	u64 blocks;
+
+	kho_mem_init(&f->mem);
+	assert_int_equal(kho_mem_add_ram(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE), 0);
+	assert_int_equal(
+		kho_mem_add_window(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE, f->map),
+		0);
+	assert_int_equal(kho_mem_add_ram(&f->mem, DATA_BASE, 96 * PAGE), 0);
+	memset(bitmap(f, 0), 0, PAGE);
+	bitmap(f, 0)[2] = 0x0f0f; /* pages 128-131 and 136-139: outside RAM */
+	for (unsigned int c = 0; c < 4; c++) {
+		struct out *o = new_out(0);
+
+		make_chunk(f);
+		assert_int_equal(walk(f, o, c - 1, &blocks), -KHO_E_OUTSIDE_RAM);
+		assert_int_equal(o->calls, 0);
+		assert_int_equal(blocks, 0);
+		free_out(o);
+	}
+	f->mem = full;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +413,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_block_error_stops_the_count, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_checked_runs_before_a_bad_one, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_checked_first_run_bad, setup,
 						teardown),
 	};
 
