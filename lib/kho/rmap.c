@@ -144,24 +144,29 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	/* Ranges mostly arrive in ascending order: then there is nothing to scan. */
 	if (nr && (start < r[nr - 1].end ||
 		   (start == r[nr - 1].end && same(&r[nr - 1], kind, label)))) {
-		/* Find the span lo..hi of same-kind ranges to merge. */
+		/*
+		 * Find the span lo..hi of same-kind ranges to merge, taking in their
+		 * ends: no other range lies between, or it would overlap one of them.
+		 */
 		for (k = search(rm, start, 1); k < nr && r[k].start <= end; k++) {
-			if (same(&r[k], kind, label)) {
-				lo = lo < k ? lo : k;
-				hi = k + 1;
-			} else if (r[k].start < end && r[k].end > start) {
-				return -KHO_E_OVERLAP;
+			if (!same(&r[k], kind, label)) {
+				if (r[k].start < end && r[k].end > start)
+					return -KHO_E_OVERLAP;
+				continue;
 			}
+			if (lo == nr && r[k].start < start)
+				start = r[k].start;
+			if (lo == nr)
+				lo = k;
+			if (r[k].end > end)
+				end = r[k].end;
+			hi = k + 1;
 		}
 		/* Ranges are never empty: one at most starts at end, after the loop. */
 		if (k && r[k - 1].start == end)
 			k--;
 	}
 	if (lo < hi) {
-		if (r[lo].start < start)
-			start = r[lo].start;
-		if (r[hi - 1].end > end)
-			end = r[hi - 1].end;
 		k = lo;
 		shift(rm, lo + 1, (int)(lo + 1 - hi));
 	} else if (nr == rm->cap) {
