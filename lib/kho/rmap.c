@@ -38,27 +38,18 @@ static int same(const struct kho_range *x, unsigned int kind, const char *label)
 	return x->kind == kind && same_label(x->label, label);
 }
 
-/*
- * First index whose end is above phys, or with touching set, at or above it (a
- * range ending at phys touches it). An end is never 0, so end - 1 cannot wrap.
- */
-static unsigned int search(const struct kho_rmap *rm, u64 phys, unsigned int touching)
+unsigned int kho_rmap_lower_bound(const struct kho_rmap *rm, u64 phys)
 {
 	unsigned int lo = 0, hi = rm->nr;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
-		if (rm->r[mid].end - !touching < phys)
+		if (rm->r[mid].end <= phys)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
-}
-
-unsigned int kho_rmap_lower_bound(const struct kho_rmap *rm, u64 phys)
-{
-	return search(rm, phys, 0);
 }
 
 static int bad_range(u64 start, u64 end, unsigned int kind)
@@ -147,17 +138,19 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		/*
 		 * Find the span lo..hi of same-kind ranges to merge, taking in their
 		 * ends: no other range lies between, or it would overlap one of them.
+		 * The scan starts at the first range ending at or above start.
 		 */
-		for (k = search(rm, start, 1); k < nr && r[k].start <= end; k++) {
+		for (k = start ? kho_rmap_lower_bound(rm, start - 1) : 0;
+		     k < nr && r[k].start <= end; k++) {
 			if (!same(&r[k], kind, label)) {
 				if (r[k].start < end && r[k].end > start)
 					return -KHO_E_OVERLAP;
 				continue;
 			}
-			if (lo == nr && r[k].start < start)
-				start = r[k].start;
-			if (lo == nr)
+			if (lo == nr) {
 				lo = k;
+				start = r[k].start < start ? r[k].start : start;
+			}
 			if (r[k].end > end)
 				end = r[k].end;
 			hi = k + 1;
