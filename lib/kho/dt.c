@@ -75,15 +75,16 @@ int kho_dt_write_pair(void *buf, const struct kho_cells *c, u64 addr, u64 size)
 	return 4 * (c->addr + c->size);
 }
 
+/* device_type "memory" decides; without one, the name memory or memory@... does. */
 static int is_memory_node(const void *dt, int node)
 {
-	const char *name = fdt_get_name(dt, node, NULL);
 	int len;
-	const char *type = fdt_getprop(dt, node, "device_type", &len);
+	const char *type = fdt_getprop(dt, node, "device_type", &len), *name;
 
 	if (type)
 		return len >= 7 && !strncmp(type, "memory", 7);
-	return name && (!strcmp(name, "memory") || !strncmp(name, "memory@", 7));
+	name = fdt_get_name(dt, node, NULL);
+	return name && !strncmp(name, "memory", 6) && (!name[6] || name[6] == '@');
 }
 
 /* As Linux's of_fdt_device_is_available(): the first string of status decides. */
@@ -94,14 +95,12 @@ static int node_enabled(const void *dt, int node)
 	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
 }
 
-static int for_each_reg(const void *dt, int node, const struct kho_cells *c,
-			int (*fn)(void *, u64, u64), void *arg)
+/* fn(arg, addr, size) for each <addr size> pair of the len bytes at p. */
+static int each_pair(const u8 *p, int len, const struct kho_cells *c,
+		     int (*fn)(void *, u64, u64), void *arg)
 {
-	int len, entry = 4 * (c->addr + c->size);
-	const u8 *p = fdt_getprop(dt, node, "reg", &len);
+	int entry = 4 * (c->addr + c->size);
 
-	if (!p)
-		return 0;
 	if (len % entry)
 		return -KHO_E_PROP;
 	for (int off = 0; off < len; off += entry) {
@@ -119,9 +118,13 @@ static int for_each_reg(const void *dt, int node, const struct kho_cells *c,
 int kho_dt_memory_node(const void *dt, int node, const struct kho_cells *c,
 		       int (*fn)(void *arg, u64 base, u64 size), void *arg)
 {
+	int len;
+	const u8 *p;
+
 	if (!is_memory_node(dt, node) || !node_enabled(dt, node))
 		return 0;
-	return for_each_reg(dt, node, c, fn, arg);
+	p = fdt_getprop(dt, node, "reg", &len);
+	return p ? each_pair(p, len, c, fn, arg) : 0;
 }
 
 int kho_dt_for_each_memory(const void *dt, int (*fn)(void *arg, u64 base, u64 size),
@@ -157,17 +160,21 @@ static int chosen_pair(const void *dt, int chosen, const char *name,
 	return 0;
 }
 
+/* The two /chosen properties: i = 0 for the KHO FDT, 1 for the scratch array. */
+static const char *chosen_prop(int i)
+{
+	return i ? KHO_CHOSEN_SCRATCH_PROP : KHO_CHOSEN_FDT_PROP;
+}
+
 int kho_dt_read_chosen(const void *dt, int chosen, struct kho_chosen *ch)
 {
 	struct kho_cells c;
 	int err = kho_dt_cells(dt, 0, &c);
 
-	if (!err)
-		err = chosen_pair(dt, chosen, KHO_CHOSEN_FDT_PROP, &c, &ch->fdt_phys,
-				  &ch->fdt_len);
-	if (!err)
-		err = chosen_pair(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, &c,
-				  &ch->scratch_phys, &ch->scratch_len);
+	for (int i = 0; !err && i < 2; i++)
+		err = chosen_pair(dt, chosen, chosen_prop(i), &c,
+				  i ? &ch->scratch_phys : &ch->fdt_phys,
+				  i ? &ch->scratch_len : &ch->fdt_len);
 	return err;
 }
 
@@ -208,8 +215,7 @@ int kho_dt_clear_chosen(void *dt)
 		return 0;
 	if (chosen < 0)
 		return -KHO_E_FDT;
-	return del_all(dt, chosen, KHO_CHOSEN_FDT_PROP)
-		       ?: del_all(dt, chosen, KHO_CHOSEN_SCRATCH_PROP);
+	return del_all(dt, chosen, chosen_prop(0)) ?: del_all(dt, chosen, chosen_prop(1));
 }
 
 /* How many properties of node are called name (a hostile DT may repeat one). */
@@ -236,23 +242,26 @@ static int set_one(void *dt, int node, const char *name, const void *v, int len)
 
 int kho_dt_set_chosen(void *dt, const struct kho_chosen *ch)
 {
-	u8 fdt_cells[16], scr_cells[16];
+	u8 cells[2][16];
+	int len[2], chosen, err;
 	struct kho_cells c;
-	int flen, slen, chosen, err;
 
 	err = kho_dt_cells(dt, 0, &c);
+	for (int i = 0; !err && i < 2; i++) {
+		len[i] = kho_dt_write_pair(cells[i], &c,
+					   i ? ch->scratch_phys : ch->fdt_phys,
+					   i ? ch->scratch_len : ch->fdt_len);
+		err = len[i] < 0 ? len[i] : 0;
+	}
 	if (err)
 		return err;
-	flen = kho_dt_write_pair(fdt_cells, &c, ch->fdt_phys, ch->fdt_len);
-	slen = kho_dt_write_pair(scr_cells, &c, ch->scratch_phys, ch->scratch_len);
-	if (flen < 0 || slen < 0)
-		return -KHO_E_CELLS;
 	chosen = chosen_node(dt);
 	if (chosen < 0)
 		return -KHO_E_FDT;
 	/* A stale copy is replaced in place: nothing moves when the size is kept. */
-	return set_one(dt, chosen, KHO_CHOSEN_FDT_PROP, fdt_cells, flen)
-		       ?: set_one(dt, chosen, KHO_CHOSEN_SCRATCH_PROP, scr_cells, slen);
+	for (int i = 0; !err && i < 2; i++)
+		err = set_one(dt, chosen, chosen_prop(i), cells[i], len[i]);
+	return err;
 }
 
 struct resmem_ctx {
@@ -272,22 +281,29 @@ static int resmem_reg(void *arg, u64 base, u64 size)
 	return x->fn(x->arg, &x->r);
 }
 
+/* Properties that set flag 1 << i, i from 0 (none for KHO_RESMEM_CMA). */
+static const char flag_props[] = "no-map\0reusable\0\0linux,cma-default";
+_Static_assert(KHO_RESMEM_NO_MAP == 1 && KHO_RESMEM_REUSABLE == 2 &&
+		       KHO_RESMEM_CMA == 4 && KHO_RESMEM_CMA_DEFAULT == 8,
+	       "a flag per property");
+
 static unsigned int resmem_flags(const void *dt, int node)
 {
 	unsigned int f = 0;
+	const char *name = flag_props;
 
-	if (fdt_getprop(dt, node, "no-map", NULL))
-		f |= KHO_RESMEM_NO_MAP;
-	if (fdt_getprop(dt, node, "reusable", NULL))
-		f |= KHO_RESMEM_REUSABLE;
+	for (unsigned int bit = 1; bit <= KHO_RESMEM_CMA_DEFAULT; bit <<= 1) {
+		if (*name && fdt_getprop(dt, node, name, NULL))
+			f |= bit;
+		name += strlen(name) + 1;
+	}
 	if ((f & KHO_RESMEM_REUSABLE) &&
 	    !fdt_node_check_compatible(dt, node, "shared-dma-pool"))
 		f |= KHO_RESMEM_CMA;
-	if (fdt_getprop(dt, node, "linux,cma-default", NULL))
-		f |= KHO_RESMEM_CMA_DEFAULT;
 	return f;
 }
 
+/* A size-only node: its size, and alignment if it has one of that length. */
 static int resmem_dynamic(const void *dt, int node, const struct kho_cells *c,
 			  struct resmem_ctx *x)
 {
@@ -296,7 +312,6 @@ static int resmem_dynamic(const void *dt, int node, const struct kho_cells *c,
 
 	if (!p || len != 4 * c->size)
 		return -KHO_E_PROP;
-	x->r.base = KHO_RESMEM_DYNAMIC;
 	x->r.size = read_cells(p, c->size);
 	p = fdt_getprop(dt, node, "alignment", &len);
 	if (p && len == 4 * c->size)
@@ -308,17 +323,21 @@ static int resmem_dynamic(const void *dt, int node, const struct kho_cells *c,
 static int resmem_node(const void *dt, int node, const struct kho_cells *c,
 		       struct resmem_ctx *x)
 {
+	int len;
+	const u8 *reg = fdt_getprop(dt, node, "reg", &len);
+
 	x->r.name = fdt_get_name(dt, node, NULL);
 	x->r.flags = resmem_flags(dt, node);
 	x->r.align = 0;
-	if (fdt_getprop(dt, node, "reg", NULL))
-		return for_each_reg(dt, node, c, resmem_reg, x);
-	return resmem_dynamic(dt, node, c, x);
+	x->r.base = KHO_RESMEM_DYNAMIC;
+	return reg ? each_pair(reg, len, c, resmem_reg, x)
+		   : resmem_dynamic(dt, node, c, x);
 }
 
 int kho_dt_for_each_resmem(const void *dt,
 			   int (*fn)(void *arg, const struct kho_resmem *r), void *arg)
 {
+	static const struct kho_cells rsv_cells = { 2, 2 }; /* fdt64 address, size */
 	struct resmem_ctx x = { .fn = fn, .arg = arg };
 	struct kho_cells c;
 	int parent, node, err, n;
@@ -328,16 +347,13 @@ int kho_dt_for_each_resmem(const void *dt,
 	n = fdt_num_mem_rsv(dt);
 	if (n < 0)
 		return -KHO_E_FDT_HEADER; /* no terminator: entries would be lost */
-	for (int i = 0; i < n; i++) {
-		x.r.name = "memreserve";
-		x.r.flags = KHO_RESMEM_MEMRESERVE;
-		x.r.align = 0;
-		if (fdt_get_mem_rsv(dt, i, &x.r.base, &x.r.size))
-			return -KHO_E_FDT_HEADER;
-		err = resmem_reg(&x, x.r.base, x.r.size);
-		if (err < 0)
-			return err;
-	}
+	/* fdt_num_mem_rsv() found entries 0..n in bounds: read them in place. */
+	x.r.name = "memreserve";
+	x.r.flags = KHO_RESMEM_MEMRESERVE;
+	err = each_pair((const u8 *)dt + fdt_off_mem_rsvmap(dt), 16 * n, &rsv_cells,
+			resmem_reg, &x);
+	if (err < 0)
+		return err;
 	parent = fdt_path_offset(dt, "/reserved-memory");
 	if (parent < 0)
 		return x.count;

@@ -4,12 +4,38 @@
 #include <kho/mem.h>
 #include <kho/dt.h>
 #include <libfdt.h>
+#include <stddef.h>
 
 void kho_mem_init(struct kho_mem *m)
 {
 	m->nr_ram = 0;
 	m->nr_win = 0;
 }
+
+/*
+ * Banks and windows both begin with u64 base and size, so one loop serves both
+ * tables: t holds n entries, stride bytes apart. Returns the entry holding
+ * [phys, phys+len) (not wrapping), else NULL.
+ */
+static const void *find(const void *t, unsigned int n, unsigned int stride, u64 phys,
+			u64 len)
+{
+	for (; n; n--, t = (const char *)t + stride) {
+		const u64 *e = t; /* base, size */
+
+		if (phys >= e[0] && phys - e[0] <= e[1] && len <= e[1] - (phys - e[0]))
+			return t;
+	}
+	return NULL;
+}
+
+_Static_assert(offsetof(struct kho_window, base) == 0 &&
+		       offsetof(struct kho_bank, base) == 0 &&
+		       offsetof(struct kho_window, size) == 8 &&
+		       offsetof(struct kho_bank, size) == 8,
+	       "banks and windows begin alike");
+
+#define TABLE(m, tab) (m)->tab, (m)->nr_##tab, sizeof((m)->tab[0])
 
 static int range_ok(u64 base, u64 size)
 {
@@ -31,9 +57,7 @@ int kho_mem_add_ram(struct kho_mem *m, u64 base, u64 size)
 			return -KHO_E_OVERLAP;
 	if (m->nr_ram == KHO_MEM_MAX_BANKS)
 		return -KHO_E_NOSPC;
-	m->ram[m->nr_ram].base = base;
-	m->ram[m->nr_ram].size = size;
-	m->nr_ram++;
+	m->ram[m->nr_ram++] = (struct kho_bank){ base, size };
 	return 0;
 }
 
@@ -53,10 +77,7 @@ int kho_mem_add_window(struct kho_mem *m, u64 base, u64 size, void *host)
 			return -KHO_E_OVERLAP;
 	if (m->nr_win == KHO_MEM_MAX_WINDOWS)
 		return -KHO_E_NOSPC;
-	m->win[m->nr_win].base = base;
-	m->win[m->nr_win].size = size;
-	m->win[m->nr_win].host = host;
-	m->nr_win++;
+	m->win[m->nr_win++] = (struct kho_window){ base, size, host };
 	return 0;
 }
 
@@ -111,30 +132,18 @@ int kho_mem_check_ram(const struct kho_mem *m, u64 phys, u64 len)
 {
 	if (phys + len < phys)
 		return -KHO_E_WRAP;
-	for (unsigned int i = 0; i < m->nr_ram; i++) {
-		const struct kho_bank *b = &m->ram[i];
-		if (phys >= b->base && phys - b->base <= b->size &&
-		    len <= b->size - (phys - b->base))
-			return 0;
-	}
-	return -KHO_E_OUTSIDE_RAM;
+	return find(TABLE(m, ram), phys, len) ? 0 : -KHO_E_OUTSIDE_RAM;
 }
 
 void *kho_mem_ptr(const struct kho_mem *m, u64 phys, u64 len, int *err)
 {
 	int e = kho_mem_check_ram(m, phys, len);
+	const struct kho_window *w = e ? NULL : find(TABLE(m, win), phys, len);
 
-	if (!e) {
-		e = -KHO_E_UNMAPPED;
-		for (unsigned int i = 0; i < m->nr_win; i++) {
-			const struct kho_window *w = &m->win[i];
-			if (phys >= w->base && phys - w->base <= w->size &&
-			    len <= w->size - (phys - w->base))
-				return w->host + (phys - w->base);
-		}
-	}
+	if (w)
+		return w->host + (phys - w->base);
 	if (err)
-		*err = e;
+		*err = e ? e : -KHO_E_UNMAPPED;
 	return NULL;
 }
 

@@ -38,28 +38,18 @@ static int same(const struct kho_range *x, unsigned int kind, const char *label)
 	return x->kind == kind && same_label(x->label, label);
 }
 
-/* First index whose end is >= phys (touching counts). */
-static unsigned int first_touching(const struct kho_rmap *rm, u64 phys)
+unsigned int kho_rmap_lower_bound(const struct kho_rmap *rm, u64 phys)
 {
 	unsigned int lo = 0, hi = rm->nr;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
-		if (rm->r[mid].end < phys)
+		if (rm->r[mid].end <= phys)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
-}
-
-unsigned int kho_rmap_lower_bound(const struct kho_rmap *rm, u64 phys)
-{
-	unsigned int i = first_touching(rm, phys);
-
-	while (i < rm->nr && rm->r[i].end <= phys)
-		i++;
-	return i;
 }
 
 static int bad_range(u64 start, u64 end, unsigned int kind)
@@ -108,86 +98,76 @@ static void move_table(struct kho_rmap *rm, unsigned int lo)
 }
 
 /*
- * Open n entries before index k (the caller checked nr + n <= cap): the shorter
- * side moves. When that side's end of the storage has no room, the table first
- * moves to put half of the free entries there (all if few), so the next
- * insertions on that side are cheap again.
+ * Open d entries before index k (d > 0; the caller checked nr + d <= cap), or take
+ * out the -d entries from index k (d < 0): the shorter side moves. When an opening
+ * side's end of the storage has no room, the table first moves to put half of the
+ * free entries there (all if few), so the next insertions on that side are cheap
+ * again.
  */
-static void open_slots(struct kho_rmap *rm, unsigned int k, unsigned int n)
+static void shift(struct kho_rmap *rm, unsigned int k, int d)
 {
+	unsigned int t = d < 0 ? k - d : k; /* the side after k starts at t */
 	unsigned int back = back_room(rm), free = rm->lo + back;
-	int front = k < rm->nr - k;
+	int front = k < rm->nr - t;
 
-	if (front ? rm->lo < n : back < n)
-		move_table(rm, free >= 2 * n + 16 ? free / 2 : front ? free : 0);
+	if (!d)
+		return;
+	if (d > 0 && (front ? rm->lo : back) < (unsigned int)d)
+		move_table(rm, free >= 2u * d + 16 ? free / 2 : front ? free : 0);
 	if (front) {
-		memmove(rm->r - n, rm->r, k * sizeof(*rm->r));
-		rm->r -= n;
-		rm->lo -= n;
+		memmove(rm->r - d, rm->r, k * sizeof(*rm->r));
+		rm->r -= d;
+		rm->lo -= d;
 	} else {
-		memmove(&rm->r[k + n], &rm->r[k], (rm->nr - k) * sizeof(*rm->r));
+		memmove(rm->r + t + d, rm->r + t, (rm->nr - t) * sizeof(*rm->r));
 	}
-	rm->nr += n;
-}
-
-/* Take out the n entries from index k: the shorter side moves. */
-static void close_slots(struct kho_rmap *rm, unsigned int k, unsigned int n)
-{
-	if (k < rm->nr - k - n) {
-		memmove(rm->r + n, rm->r, k * sizeof(*rm->r));
-		rm->r += n;
-		rm->lo += n;
-	} else {
-		memmove(&rm->r[k], &rm->r[k + n], (rm->nr - k - n) * sizeof(*rm->r));
-	}
-	rm->nr -= n;
+	rm->nr += d;
 }
 
 int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		 const char *label)
 {
-	unsigned int i, k, lo, hi;
-	struct kho_range *last = rm->nr ? &rm->r[rm->nr - 1] : NULL;
+	struct kho_range *r = rm->r;
+	unsigned int nr = rm->nr, k = nr, lo = nr, hi = 0;
 
 	if (bad_range(start, end, kind))
 		return -KHO_E_INVAL;
-	/* Fast path: ranges mostly arrive in ascending order. */
-	if (!last || start > last->end ||
-	    (start == last->end && !same(last, kind, label))) {
-		if (rm->nr == rm->cap)
-			return -KHO_E_NOSPC;
-		open_slots(rm, rm->nr, 1);
-		put_range(&rm->r[rm->nr - 1], start, end, kind, label);
-		return 0;
-	}
-	i = first_touching(rm, start);
-	lo = hi = rm->nr; /* span of same-kind ranges to merge */
-	for (k = i; k < rm->nr && rm->r[k].start <= end; k++) {
-		struct kho_range *x = &rm->r[k];
-		if (same(x, kind, label)) {
-			if (lo == rm->nr)
+	/* Ranges mostly arrive in ascending order: then there is nothing to scan. */
+	if (nr && (start < r[nr - 1].end ||
+		   (start == r[nr - 1].end && same(&r[nr - 1], kind, label)))) {
+		/*
+		 * Find the span lo..hi of same-kind ranges to merge, taking in their
+		 * ends: no other range lies between, or it would overlap one of them.
+		 * The scan starts at the first range ending at or above start.
+		 */
+		for (k = start ? kho_rmap_lower_bound(rm, start - 1) : 0;
+		     k < nr && r[k].start <= end; k++) {
+			if (!same(&r[k], kind, label)) {
+				if (r[k].start < end && r[k].end > start)
+					return -KHO_E_OVERLAP;
+				continue;
+			}
+			if (lo == nr) {
 				lo = k;
+				start = r[k].start < start ? r[k].start : start;
+			}
+			if (r[k].end > end)
+				end = r[k].end;
 			hi = k + 1;
-		} else if (x->start < end && x->end > start) {
-			return -KHO_E_OVERLAP;
 		}
+		/* Ranges are never empty: one at most starts at end, after the loop. */
+		if (k && r[k - 1].start == end)
+			k--;
 	}
-	if (lo == rm->nr) {
-		/* Insert before k's first range starting at or after end. */
-		for (k = i; k < rm->nr && rm->r[k].start < end; k++)
-			;
-		if (rm->nr == rm->cap)
-			return -KHO_E_NOSPC;
-		open_slots(rm, k, 1);
-		put_range(&rm->r[k], start, end, kind, label);
-		return 0;
+	if (lo < hi) {
+		k = lo;
+		shift(rm, lo + 1, (int)(lo + 1 - hi));
+	} else if (nr == rm->cap) {
+		return -KHO_E_NOSPC;
+	} else {
+		shift(rm, k, 1);
 	}
-	if (rm->r[lo].start < start)
-		start = rm->r[lo].start;
-	if (rm->r[hi - 1].end > end)
-		end = rm->r[hi - 1].end;
-	put_range(&rm->r[lo], start, end, kind, label);
-	close_slots(rm, lo + 1, hi - lo - 1);
+	put_range(&rm->r[k], start, end, kind, label);
 	return 0;
 }
 
@@ -225,51 +205,56 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 	return (unsigned int)(p - r);
 }
 
-static int carve_check(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
-		       const char *label, unsigned int from)
+/*
+ * The first range overlapping [start, end) whose kind is not in skip (bit 1 << kind)
+ * and which is not of kind and label (kind 0 matches none), or NULL.
+ */
+static const struct kho_range *first_other(const struct kho_rmap *rm, u64 start, u64 end,
+					   unsigned int skip, unsigned int kind,
+					   const char *label)
 {
 	for (unsigned int k = kho_rmap_lower_bound(rm, start);
 	     k < rm->nr && rm->r[k].start < end; k++)
-		if (rm->r[k].kind != from && !same(&rm->r[k], kind, label))
-			return -KHO_E_OVERLAP;
-	return 0;
+		if (!(skip >> rm->r[k].kind & 1) && !same(&rm->r[k], kind, label))
+			return &rm->r[k];
+	return NULL;
 }
 
 /*
- * Cut [start, end) out of every range of kind from; room for two more ranges was
- * checked. Inside one such range, [start, end) is put in the hole as kind and label
- * if kind is not 0 (the table moves once): returns 1 then, else 0.
+ * Cut [start, end) out of every range of kind from. Inside one such range, the
+ * only one there then, [start, end) is put in the hole as kind and label if kind
+ * is not 0 (the table moves once): returns 1 then, else 0, or -KHO_E_NOSPC if the
+ * split has no room (before anything changed).
  */
 static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
 		    unsigned int kind, const char *label)
 {
-	unsigned int k = kho_rmap_lower_bound(rm, start);
-
-	while (k < rm->nr && rm->r[k].start < end) {
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++) {
 		struct kho_range *x = &rm->r[k];
+		unsigned int put = kind != 0;
 
-		if (x->kind != from) {
-			k++;
-		} else if (x->start < start && x->end > end) {
-			unsigned int put = kind != 0;
-			struct kho_range tail = *x;
-
-			tail.start = end;
-			open_slots(rm, k + 1, 1 + put);
+		if (x->kind != from)
+			continue;
+		if (x->start < start && x->end > end) {
+			if (rm->cap - rm->nr < 1 + put)
+				return -KHO_E_NOSPC;
+			shift(rm, k + 1, 1 + (int)put);
 			x = &rm->r[k];
+			x[1 + put] = *x;
+			x[1 + put].start = end;
 			x->end = start;
 			if (put)
 				put_range(x + 1, start, end, kind, label);
-			x[1 + put] = tail;
-			return put;
-		} else if (x->start < start) {
+			return (int)put;
+		}
+		if (x->start < start) {
 			x->end = start;
-			k++;
 		} else if (x->end > end) {
 			x->start = end;
 			return 0;
 		} else {
-			close_slots(rm, k, 1);
+			shift(rm, k--, -1);
 		}
 	}
 	return 0;
@@ -278,18 +263,16 @@ static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 			const char *label, unsigned int from)
 {
-	int err;
-
 	if (bad_range(start, end, kind) || kind == from)
 		return -KHO_E_INVAL;
-	err = carve_check(rm, start, end, kind, label, from);
-	if (err)
-		return err;
+	if (first_other(rm, start, end, 1u << from, kind, label))
+		return -KHO_E_OVERLAP;
+	/* Room for the worst case first: the map is unchanged on error. */
 	if (rm->nr + 2 > rm->cap)
 		return -KHO_E_NOSPC;
-	if (cut_kind(rm, start, end, from, kind, label))
-		return 0;
-	return kho_rmap_add(rm, start, end, kind, label);
+	return cut_kind(rm, start, end, from, kind, label)
+		       ? 0
+		       : kho_rmap_add(rm, start, end, kind, label);
 }
 
 int kho_rmap_carve(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
@@ -307,11 +290,8 @@ const struct kho_range *kho_rmap_find(const struct kho_rmap *rm, u64 phys)
 	return NULL;
 }
 
-static int writable(unsigned int kind)
-{
-	return kind == KHO_KIND_SCRATCH || kind == KHO_KIND_PAYLOAD ||
-	       kind == KHO_KIND_CMA;
-}
+/* Kinds firmware may write: scratch, payloads placed in it, CMA pools. */
+#define WRITABLE (1u << KHO_KIND_SCRATCH | 1u << KHO_KIND_PAYLOAD | 1u << KHO_KIND_CMA)
 
 int kho_rmap_check_write(const struct kho_rmap *rm, u64 start, u64 end)
 {
@@ -319,11 +299,7 @@ int kho_rmap_check_write(const struct kho_rmap *rm, u64 start, u64 end)
 		return -KHO_E_WRAP;
 	if (start == end)
 		return -KHO_E_INVAL;
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++)
-		if (!writable(rm->r[k].kind))
-			return -KHO_E_PROTECTED;
-	return 0;
+	return first_other(rm, start, end, WRITABLE, 0, NULL) ? -KHO_E_PROTECTED : 0;
 }
 
 int kho_rmap_covered(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
@@ -346,15 +322,15 @@ int kho_rmap_alloc_scratch(struct kho_rmap *rm, u64 size, u64 align, u64 min,
 		return -KHO_E_INVAL;
 	for (unsigned int k = 0; k < rm->nr; k++) {
 		const struct kho_range *x = &rm->r[k];
-		u64 at = x->start > min ? x->start : min;
+		u64 from = x->start > min ? x->start : min;
+		u64 at = (from + align - 1) & ~(align - 1);
 
-		if (x->kind != KHO_KIND_SCRATCH || at >= x->end)
-			continue;
-		at = (at + align - 1) & ~(align - 1);
-		if (at < x->start || at >= x->end || x->end - at < size)
-			continue;
-		*phys = at;
-		return kho_rmap_carve(rm, at, at + size, kind, label);
+		/* at < from: rounding up wrapped past the top of the address space. */
+		if (x->kind == KHO_KIND_SCRATCH && at >= from && at < x->end &&
+		    x->end - at >= size) {
+			*phys = at;
+			return kho_rmap_carve(rm, at, at + size, kind, label);
+		}
 	}
 	return -KHO_E_NOSPC;
 }
@@ -371,35 +347,23 @@ u64 kho_rmap_total(const struct kho_rmap *rm, unsigned int kind)
 
 unsigned int kho_rmap_overlap_kind(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	unsigned int k = kho_rmap_lower_bound(rm, start);
+	const struct kho_range *x = first_other(rm, start, end, 0, 0, NULL);
 
-	return k < rm->nr && rm->r[k].start < end ? rm->r[k].kind : 0;
+	return x ? x->kind : 0;
 }
 
 int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		     const char *label)
 {
-	if (bad_range(start, end, kind))
-		return -KHO_E_INVAL;
-	if (kho_rmap_overlap_kind(rm, start, end))
+	/* kho_rmap_add() reports a bad range, before an overlap. */
+	if (!bad_range(start, end, kind) && kho_rmap_overlap_kind(rm, start, end))
 		return -KHO_E_OVERLAP;
 	return kho_rmap_add(rm, start, end, kind, label);
-}
-
-/* Would taking [start, end) out of kind split one range in two? */
-static int needs_split(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
-{
-	const struct kho_range *x = kho_rmap_find(rm, start);
-
-	return x && x->kind == kind && x->start < start && x->end > end;
 }
 
 int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 {
 	if (bad_range(start, end, kind))
 		return -KHO_E_INVAL;
-	if (rm->nr == rm->cap && needs_split(rm, start, end, kind))
-		return -KHO_E_NOSPC;
-	cut_kind(rm, start, end, kind, 0, NULL);
-	return 0;
+	return cut_kind(rm, start, end, kind, 0, NULL);
 }

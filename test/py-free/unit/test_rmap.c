@@ -353,6 +353,25 @@ static void test_alloc_scratch_low_first_and_full(void **state)
 	assert_same(&rm, &c, "a failed alloc_scratch");
 }
 
+/* Rounding min up past the top of the address space finds no place, not 0. */
+static void test_alloc_scratch_min_near_top(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+	struct copy c;
+	u64 at = 1;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	sim_expect(kho_rmap_add(&rm, 0, ~0ull, S, NULL), 0);
+	take(&rm, &c);
+	sim_expect(kho_rmap_alloc_scratch(&rm, 0x1000, 0x1000, ~0ull - 0x10, PAY, "top",
+					  &at),
+		   -KHO_E_NOSPC);
+	assert_int_equal(at, 1);
+	assert_same(&rm, &c, "a failed alloc_scratch");
+}
+
 /* ------------------------------- queries ------------------------------------ */
 
 static void test_check_write_by_kind(void **state)
@@ -710,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_carve_from_meta),
 		cmocka_unit_test(test_alloc_scratch_alignment),
 		cmocka_unit_test(test_alloc_scratch_low_first_and_full),
+		cmocka_unit_test(test_alloc_scratch_min_near_top),
 		cmocka_unit_test(test_check_write_by_kind),
 		cmocka_unit_test(test_covered),
 		cmocka_unit_test(test_find_lower_bound_overlap_kind),
