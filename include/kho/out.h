@@ -41,6 +41,8 @@ struct kho_out {
 	unsigned int nr_resmem;
 	u64 memblock_phys; /* page holding the memblock sub-FDT, 0 until needed */
 	u64 dma_phys;	   /* page holding dma_alloc_ser entries */
+	void *memblock;	   /* the two pages as this program reaches them */
+	void *dma;
 	unsigned int nr_dma;
 	unsigned int nr_dma_listed; /* the first entries, from kho_out_dma_listed() */
 	u64 scratch_phys;

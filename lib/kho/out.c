@@ -61,21 +61,24 @@ static u32 page_size(const struct kho_out *out)
 
 /*
  * May [start, end) join the preserved ranges of rm? Preserved memory may overlap
- * itself; anything else is -KHO_E_OVERLAP, and firmware anywhere in the range
- * -KHO_E_PROTECTED (not only when it is the first range met).
+ * itself (1 if it does, 0 if nothing is there); anything else is -KHO_E_OVERLAP,
+ * and firmware anywhere in the range -KHO_E_PROTECTED (not only when it is the
+ * first range met).
  */
 static int rm_conflict(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	int err = 0;
+	int ret = 0;
 
 	for (unsigned int k = kho_rmap_lower_bound(rm, start);
 	     k < rm->nr && rm->r[k].start < end; k++) {
 		if (rm->r[k].kind == KHO_KIND_FIRMWARE)
 			return -KHO_E_PROTECTED;
 		if (rm->r[k].kind != KHO_KIND_PRESERVED || rm->r[k].label)
-			err = -KHO_E_OVERLAP;
+			ret = -KHO_E_OVERLAP;
+		else if (!ret)
+			ret = 1;
 	}
-	return err;
+	return ret;
 }
 
 static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
@@ -107,7 +110,10 @@ static int block_check(const struct kho_out *out, u64 phys, unsigned int order, 
 	return phys & (*len - 1) ? -KHO_E_MISALIGNED : 0;
 }
 
-/* The checks kho_out_preserve() makes before it touches the map or rm. */
+/*
+ * The checks kho_out_preserve() makes before it touches the map or rm: an error,
+ * or rm_conflict()'s 1 if rm holds preserved memory there already, else 0.
+ */
 static int preserve_check(struct kho_out *out, u64 phys, unsigned int order)
 {
 	u64 size;
@@ -127,15 +133,14 @@ int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	err = preserve_check(out, phys, order);
-	if (err)
-		return err;
-	end = phys + block_size(out, order);
 	/*
 	 * Memory already preserved there (a forwarded block) stays so if the map
 	 * refuses the block: only a block that was all new is taken out again.
 	 */
-	had = out->rm && kho_rmap_overlap_kind(out->rm, phys, end);
+	had = preserve_check(out, phys, order);
+	if (had < 0)
+		return had;
+	end = phys + block_size(out, order);
 	if (out->rm) {
 		err = kho_rmap_add(out->rm, phys, end, KHO_KIND_PRESERVED, NULL);
 		if (err)
@@ -169,7 +174,7 @@ typedef int block_fn(struct kho_out *out, u64 phys, unsigned int order);
 
 /*
  * Walk s (page-aligned bytes), capped at the largest order this ABI takes:
- * fn (check, preserve or unpreserve) each block. Stops at the first error, with
+ * fn (check, preserve or unpreserve) each block. Stops at the first error (< 0), with
  * s->at on the block that failed. Returns the number of blocks or the error.
  * The split of the byte addresses is that of the page frames plus page_shift,
  * so no address is shifted.
@@ -184,7 +189,7 @@ static int each_block(struct kho_out *out, struct span *s, block_fn *fn)
 
 		order = order < max ? order : max;
 		err = fn(out, s->at, order);
-		if (err)
+		if (err < 0)
 			return err;
 		s->at += block_size(out, order);
 	}
@@ -253,41 +258,34 @@ static void *blob_page(struct kho_out *out, u64 *phys, int *err)
 	return memset(p, 0, len);
 }
 
-/* The blob page at *slot, made on first use; *slot stays 0 if that fails. */
-static void *blob_slot(struct kho_out *out, u64 *slot, int *err)
-{
-	if (*slot)
-		return kho_mem_ptr(out->mem, *slot, page_size(out), err);
-	return blob_page(out, slot, err);
-}
-
 /*
- * A region going into one of our blobs: preserved here (with the kernel's split)
- * unless listed, in which case rm, if any, must hold it preserved already. Then
- * the blob page at *slot, made on first use: after the region, so it cannot land
- * on it. If that fails, the region is unpreserved again.
+ * A region [r[0], r[0] + r[1]) going into one of our blobs: preserved here (with
+ * the kernel's split) unless listed, in which case rm, if any, must hold it
+ * preserved already. Then the blob page at *slot (*page), made on first use:
+ * after the region, so it cannot land on it. If that fails, the region is
+ * unpreserved again and *slot stays 0.
  */
-static void *claim(struct kho_out *out, u64 start, u64 size, int listed, u64 *slot,
-		   int *err)
+static int claim(struct kho_out *out, const u64 *r, int listed, u64 *slot, void **page)
 {
-	void *page;
+	u64 start = r[0], size = r[1];
+	int err;
 
 	if (listed)
-		*err = out->rm && !kho_rmap_covered(out->rm, start, start + size,
-						    KHO_KIND_PRESERVED)
-			       ? -KHO_E_PROTECTED
-			       : 0;
+		err = out->rm && !kho_rmap_covered(out->rm, start, start + size,
+						   KHO_KIND_PRESERVED)
+			      ? -KHO_E_PROTECTED
+			      : 0;
 	else
-		*err = kho_out_preserve_range(out, start, size);
-	if (*err < 0)
-		return NULL;
-	page = blob_slot(out, slot, err);
-	if (!page && !listed) {
+		err = kho_out_preserve_range(out, start, size);
+	if (err < 0 || *slot)
+		return err < 0 ? err : 0;
+	*page = blob_page(out, slot, &err);
+	if (!*page && !listed) {
 		struct span s = { start + size, start + size, 0 };
 
 		unpreserve_span(out, &s, start);
 	}
-	return page;
+	return *page ? 0 : err;
 }
 
 /* Create or replace property name of node (an existing one of the same length in place).
@@ -340,6 +338,17 @@ int kho_out_init(struct kho_out *out, const struct kho_mem *mem, enum kho_abi ab
 	return err ? err : set_u64(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &out->map);
 }
 
+/* The length of node name name, 0 if it is NULL or empty or holds a '/' or c. */
+static unsigned int node_name_len(const char *name, char c)
+{
+	unsigned int n = 0;
+
+	for (; name && name[n]; n++)
+		if (name[n] == '/' || name[n] == c)
+			return 0;
+	return n;
+}
+
 /* Point blob node (a fdt_add_subnode() result) at [b[0], b[0] + b[1]). */
 static int blob_props(struct kho_out *out, int node, const u64 *b)
 {
@@ -360,7 +369,7 @@ int kho_out_add_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	if (!name || !*name || strchr(name, '/'))
+	if (!node_name_len(name, '/'))
 		return -KHO_E_INVAL;
 	node = fdt_add_subnode(out->fdt, 0, name);
 	if (node == -FDT_ERR_EXISTS)
@@ -387,13 +396,12 @@ static int build_memblock(struct kho_out *out, void *page)
 		const struct kho_out_resmem *r = &out->resmem[i];
 		int node = fdt_add_subnode(page, 0, r->name);
 
+		/* Each is 0 or -KHO_E_FDT: one test for the three. */
 		err = node < 0 ? -KHO_E_FDT
 			       : set_compatible(page, node,
-						RESERVE_MEM_KHO_NODE_COMPATIBLE);
-		if (!err)
-			err = set_u64(page, node, "start", &r->start);
-		if (!err)
-			err = set_u64(page, node, "size", &r->size);
+						RESERVE_MEM_KHO_NODE_COMPATIBLE) |
+					 set_u64(page, node, "start", &r->start) |
+					 set_u64(page, node, "size", &r->size);
 	}
 	/* blob-size is the packed FDT, as Linux's sequential writer leaves it. */
 	if (!err && fdt_pack(page))
@@ -403,10 +411,9 @@ static int build_memblock(struct kho_out *out, void *page)
 
 static int resmem_args_ok(const struct kho_out *out, const char *name)
 {
-	size_t len = name ? strlen(name) : 0;
+	unsigned int len = node_name_len(name, '@');
 
-	if (!len || len >= RESERVE_MEM_NAME_SIZE || strchr(name, '/') ||
-	    strchr(name, '@'))
+	if (!len || len >= RESERVE_MEM_NAME_SIZE)
 		return -KHO_E_INVAL;
 	for (unsigned int i = 0; i < out->nr_resmem; i++)
 		if (!strcmp(out->resmem[i].name, name))
@@ -422,23 +429,26 @@ static int reserve_mem(struct kho_out *out, const char *name, u64 start, u64 siz
 		       int listed)
 {
 	struct kho_out_resmem *r;
-	void *page;
 	int err;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	err = resmem_args_ok(out, name);
-	page = err ? NULL : claim(out, start, size, listed, &out->memblock_phys, &err);
-	if (!page)
+	if (err)
 		return err;
-	r = &out->resmem[out->nr_resmem++];
+	/* Filled in before it counts: claim() reads the region from it. */
+	r = &out->resmem[out->nr_resmem];
 	memcpy(r->name, name, strlen(name) + 1);
 	r->start = start;
 	r->size = size;
-	err = build_memblock(out, page);
+	err = claim(out, &r->start, listed, &out->memblock_phys, &out->memblock);
+	if (err)
+		return err;
+	out->nr_resmem++;
+	err = build_memblock(out, out->memblock);
 	return err ? err
 		   : set_blob(out, MEMBLOCK_KHO_FDT, &out->memblock_phys,
-			      fdt_totalsize(page));
+			      fdt_totalsize(out->memblock));
 }
 
 int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size)
@@ -480,12 +490,6 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
 	return kho_out_add_blob(out, KHO_METADATA_NODE_NAME, phys, sizeof(*m));
 }
 
-/* The dma-alloc blob page (it exists once an entry was added). */
-static struct dma_ent *dma_table(const struct kho_out *out, int *err)
-{
-	return kho_mem_ptr(out->mem, out->dma_phys, page_size(out), err);
-}
-
 int kho_out_remove_blob(struct kho_out *out, const char *name)
 {
 	int node;
@@ -500,15 +504,13 @@ int kho_out_remove_blob(struct kho_out *out, const char *name)
 
 int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 {
-	struct dma_ent *t = NULL;
+	struct dma_ent *t = out->dma;
 	int err = 0;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	if (keep > out->nr_dma)
 		return -KHO_E_INVAL;
-	if (keep < out->nr_dma && !(t = dma_table(out, &err)))
-		return err;
 	while (out->nr_dma > keep) {
 		struct dma_ent *e = &t[out->nr_dma - 1];
 
@@ -533,6 +535,7 @@ int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 	err = kho_out_remove_blob(out, DMA_ALLOC_KHO_BLOB);
 	kho_out_unpreserve(out, out->dma_phys, 0);
 	out->dma_phys = 0;
+	out->dma = NULL;
 	return err == -KHO_E_NOT_FOUND ? 0 : err;
 }
 
@@ -556,7 +559,7 @@ static int blocks_overlap(const struct kho_out *out, u64 a, unsigned int order, 
 static int dma_check(const struct kho_out *out, const struct dma_ent *in, int listed,
 		     u64 *len)
 {
-	const struct dma_ent *t = NULL;
+	const struct dma_ent *t = out->dma; /* NULL while n is 0 */
 	unsigned int n = out->nr_dma, order;
 	int err;
 
@@ -568,8 +571,6 @@ static int dma_check(const struct kho_out *out, const struct dma_ent *in, int li
 		return -KHO_E_NOSPC;
 	order = kho_get_order(in->size, out->page_shift);
 	err = block_check(out, in->page_phys, order, len);
-	if (!err && n && !(t = dma_table(out, &err)))
-		return err;
 	for (unsigned int i = 0; !err && i < n; i++)
 		if (blocks_overlap(out, t[i].page_phys,
 				   kho_get_order(t[i].size, out->page_shift),
@@ -589,12 +590,14 @@ static int dma_add(struct kho_out *out, const struct dma_ent *in, int listed)
 {
 	unsigned int n = out->nr_dma;
 	struct dma_ent *t;
-	u64 len = 0;
-	int err = dma_check(out, in, listed, &len);
+	u64 r[2] = { in->page_phys, 0 };
+	int err = dma_check(out, in, listed, &r[1]);
 
-	t = err ? NULL : claim(out, in->page_phys, len, listed, &out->dma_phys, &err);
-	if (!t)
+	if (!err)
+		err = claim(out, r, listed, &out->dma_phys, &out->dma);
+	if (err)
 		return err;
+	t = out->dma;
 	t[n] = *in;
 	out->nr_dma = n + 1;
 	out->nr_dma_listed += listed ? 1 : 0;
