@@ -388,67 +388,59 @@ static int set_blob(struct kho_out *out, const char *name, const u64 *slot, u32 
 	return blob_props(out, node, b);
 }
 
-static int build_memblock(struct kho_out *out, void *page)
+/*
+ * Add node name for [r[0], r[0] + r[1]) to the memblock sub-FDT mb, which holds
+ * the nr_resmem earlier ones (none: a new tree). fdt_add_subnode() puts it
+ * before them, so the nodes run newest first. blob-size is the packed FDT, as
+ * Linux's sequential writer leaves it: the tree is reopened to the page first.
+ */
+static int memblock_add(struct kho_out *out, void *mb, const char *name, const u64 *r)
 {
-	int err = new_tree(page, page_size(out), MEMBLOCK_KHO_NODE_COMPATIBLE);
+	u32 len = page_size(out);
+	int node, err;
 
-	for (unsigned int i = 0; !err && i < out->nr_resmem; i++) {
-		const struct kho_out_resmem *r = &out->resmem[i];
-		int node = fdt_add_subnode(page, 0, r->name);
-
-		/* Each is 0 or -KHO_E_FDT: one test for the three. */
-		err = node < 0 ? -KHO_E_FDT
-			       : set_compatible(page, node,
-						RESERVE_MEM_KHO_NODE_COMPATIBLE) |
-					 set_u64(page, node, "start", &r->start) |
-					 set_u64(page, node, "size", &r->size);
-	}
-	/* blob-size is the packed FDT, as Linux's sequential writer leaves it. */
-	if (!err && fdt_pack(page))
+	if (out->nr_resmem)
+		err = fdt_open_into(mb, mb, (int)len) ? -KHO_E_FDT : 0;
+	else
+		err = new_tree(mb, len, MEMBLOCK_KHO_NODE_COMPATIBLE);
+	node = err ? err : fdt_add_subnode(mb, 0, name);
+	/* Each is 0 or -KHO_E_FDT: one test for the three. */
+	err = node < 0 ? -KHO_E_FDT
+		       : set_compatible(mb, node, RESERVE_MEM_KHO_NODE_COMPATIBLE) |
+				 set_u64(mb, node, "start", r) |
+				 set_u64(mb, node, "size", r + 1);
+	if (!err && fdt_pack(mb))
 		err = -KHO_E_FDT;
 	return err;
 }
 
-static int resmem_args_ok(const struct kho_out *out, const char *name)
-{
-	unsigned int len = node_name_len(name, '@');
-
-	if (!len || len >= RESERVE_MEM_NAME_SIZE)
-		return -KHO_E_INVAL;
-	for (unsigned int i = 0; i < out->nr_resmem; i++)
-		if (!strcmp(out->resmem[i].name, name))
-			return -KHO_E_DUP_BLOB;
-	return out->nr_resmem == RESERVE_MEM_MAX_ENTRIES ? -KHO_E_NOSPC : 0;
-}
-
 /*
  * kho_out_reserve_mem() (listed 0) and kho_out_reserve_mem_listed(): add name to
- * the memblock sub-FDT and rewrite it, preserving the region first unless listed.
+ * the memblock sub-FDT, preserving the region first unless listed.
  */
 static int reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size,
 		       int listed)
 {
-	struct kho_out_resmem *r;
+	u64 r[2] = { start, size };
+	unsigned int len = node_name_len(name, '@');
 	int err;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	err = resmem_args_ok(out, name);
-	if (err)
-		return err;
-	/* Filled in before it counts: claim() reads the region from it. */
-	r = &out->resmem[out->nr_resmem];
-	memcpy(r->name, name, strlen(name) + 1);
-	r->start = start;
-	r->size = size;
-	err = claim(out, &r->start, listed, &out->memblock_phys, &out->memblock);
+	if (!len || len >= RESERVE_MEM_NAME_SIZE)
+		return -KHO_E_INVAL;
+	if (out->nr_resmem && fdt_subnode_offset(out->memblock, 0, name) >= 0)
+		return -KHO_E_DUP_BLOB;
+	if (out->nr_resmem == RESERVE_MEM_MAX_ENTRIES)
+		return -KHO_E_NOSPC;
+	err = claim(out, r, listed, &out->memblock_phys, &out->memblock);
+	if (!err)
+		err = memblock_add(out, out->memblock, name, r);
 	if (err)
 		return err;
 	out->nr_resmem++;
-	err = build_memblock(out, out->memblock);
-	return err ? err
-		   : set_blob(out, MEMBLOCK_KHO_FDT, &out->memblock_phys,
-			      fdt_totalsize(out->memblock));
+	return set_blob(out, MEMBLOCK_KHO_FDT, &out->memblock_phys,
+			fdt_totalsize(out->memblock));
 }
 
 int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size)
