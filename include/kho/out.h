@@ -27,6 +27,7 @@ struct kho_out {
 	struct kho_rmap *rm; /* optional: preserved/map/meta recorded and checked here */
 	enum kho_abi abi;
 	unsigned int page_shift;
+	unsigned int max_order; /* kho_abi_max_order() */
 	u64 fdt_phys;
 	void *fdt;
 	u64 map; /* radix root; v1: list head after kho_out_finish() */

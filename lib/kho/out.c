@@ -104,7 +104,7 @@ static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
  */
 static int block_check(const struct kho_out *out, u64 phys, unsigned int order, u64 *len)
 {
-	if (order > kho_abi_max_order(out->abi, out->page_shift))
+	if (order > out->max_order)
 		return -KHO_E_ORDER;
 	*len = block_size(out, order);
 	return phys & (*len - 1) ? -KHO_E_MISALIGNED : 0;
@@ -181,7 +181,7 @@ typedef int block_fn(struct kho_out *out, u64 phys, unsigned int order);
  */
 static int each_block(struct kho_out *out, struct span *s, block_fn *fn)
 {
-	unsigned int max = kho_abi_max_order(out->abi, out->page_shift);
+	unsigned int max = out->max_order;
 	int err, count = 0;
 
 	for (; s->at < s->stop; count++) {
@@ -306,7 +306,7 @@ static int set_compatible(void *fdt, int node, const char *compat)
 }
 
 /* An empty tree of size bytes at fdt whose root is compatible with compat. */
-static int new_tree(void *fdt, u64 size, const char *compat)
+static int new_tree(void *fdt, u32 size, const char *compat)
 {
 	return fdt_create_empty_tree(fdt, (int)size) ? -KHO_E_FDT
 						     : set_compatible(fdt, 0, compat);
@@ -329,6 +329,7 @@ int kho_out_init(struct kho_out *out, const struct kho_mem *mem, enum kho_abi ab
 	out->rm = rm;
 	out->abi = abi;
 	out->page_shift = page_shift;
+	out->max_order = kho_abi_max_order(abi, page_shift);
 	if (KHO_HAVE_OUT_V1)
 		kho_v1_builder_init(&out->v1, kho_abi_bitmap_bytes(abi));
 	out->fdt = blob_page(out, &out->fdt_phys, &err);
@@ -479,7 +480,7 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
 	m->version = KHO_KEXEC_METADATA_VERSION;
 	memcpy(m->previous_release, release, len);
 	m->kexec_count = kexec_count;
-	return kho_out_add_blob(out, KHO_METADATA_NODE_NAME, phys, sizeof(*m));
+	return set_blob(out, KHO_METADATA_NODE_NAME, &phys, sizeof(*m));
 }
 
 int kho_out_remove_blob(struct kho_out *out, const char *name)
@@ -614,13 +615,11 @@ int kho_out_dma_listed(struct kho_out *out, const struct dma_alloc_ser *in)
 	return dma_add(out, &e, 1);
 }
 
-static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, u64 align)
+static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, u64 mask)
 {
 	int err;
 
-	if (!s->size)
-		return 0;
-	if ((s->addr | s->size) & (align - 1))
+	if ((s->addr | s->size) & mask)
 		return -KHO_E_SCRATCH_ALIGN;
 	err = kho_mem_check_ram(out->mem, s->addr, s->size);
 	if (!err && out->rm)
@@ -635,18 +634,19 @@ int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *are
 	/* At most KHO_EARLY_MAP_MAX bytes: the length fits 32 bits. */
 	u32 len = n * (u32)sizeof(*areas);
 	struct kho_scratch *dst;
-	u64 align;
+	u64 mask;
 	int err;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	align = kho_abi_scratch_align(out->abi, out->page_shift);
 	if (!n || n > KHO_EARLY_MAP_MAX / sizeof(*areas))
 		return -KHO_E_SCRATCH;
 	if (phys & 7)
 		return -KHO_E_MISALIGNED;
+	mask = kho_abi_scratch_align(out->abi, out->page_shift) - 1;
 	for (unsigned int i = 0; i < n; i++) {
-		err = check_scratch_area(out, &areas[i], align);
+		/* Zero-size entries are kept as they are. */
+		err = areas[i].size ? check_scratch_area(out, &areas[i], mask) : 0;
 		if (err)
 			return err;
 	}
