@@ -21,26 +21,22 @@
 
 #define KHO_OUT_MAX_DMA 64
 
-struct kho_out_resmem {
-	char name[RESERVE_MEM_NAME_SIZE];
-	u64 start;
-	u64 size;
-};
-
 struct kho_out {
 	const struct kho_mem *mem;
 	struct kho_page_alloc pa;
 	struct kho_rmap *rm; /* optional: preserved/map/meta recorded and checked here */
 	enum kho_abi abi;
 	unsigned int page_shift;
+	unsigned int max_order; /* kho_abi_max_order() */
 	u64 fdt_phys;
 	void *fdt;
 	u64 map; /* radix root; v1: list head after kho_out_finish() */
 	struct kho_v1_builder v1;
-	struct kho_out_resmem resmem[RESERVE_MEM_MAX_ENTRIES];
-	unsigned int nr_resmem;
-	u64 memblock_phys; /* page holding the memblock sub-FDT, 0 until needed */
-	u64 dma_phys;	   /* page holding dma_alloc_ser entries */
+	unsigned int nr_resmem; /* nodes in the memblock sub-FDT */
+	u64 memblock_phys;	/* page holding the memblock sub-FDT, 0 until needed */
+	u64 dma_phys;		/* page holding dma_alloc_ser entries */
+	void *memblock;		/* the two pages as this program reaches them */
+	void *dma;
 	unsigned int nr_dma;
 	unsigned int nr_dma_listed; /* the first entries, from kho_out_dma_listed() */
 	u64 scratch_phys;

@@ -61,21 +61,24 @@ static u32 page_size(const struct kho_out *out)
 
 /*
  * May [start, end) join the preserved ranges of rm? Preserved memory may overlap
- * itself; anything else is -KHO_E_OVERLAP, and firmware anywhere in the range
- * -KHO_E_PROTECTED (not only when it is the first range met).
+ * itself (1 if it does, 0 if nothing is there); anything else is -KHO_E_OVERLAP,
+ * and firmware anywhere in the range -KHO_E_PROTECTED (not only when it is the
+ * first range met).
  */
 static int rm_conflict(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	int err = 0;
+	int ret = 0;
 
 	for (unsigned int k = kho_rmap_lower_bound(rm, start);
 	     k < rm->nr && rm->r[k].start < end; k++) {
 		if (rm->r[k].kind == KHO_KIND_FIRMWARE)
 			return -KHO_E_PROTECTED;
 		if (rm->r[k].kind != KHO_KIND_PRESERVED || rm->r[k].label)
-			err = -KHO_E_OVERLAP;
+			ret = -KHO_E_OVERLAP;
+		else if (!ret)
+			ret = 1;
 	}
-	return err;
+	return ret;
 }
 
 static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
@@ -95,18 +98,29 @@ static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)
 			     out->rm);
 }
 
-/* The checks kho_out_preserve() makes before it touches the map or rm. */
-static int preserve_check(const struct kho_out *out, u64 phys, unsigned int order)
+/*
+ * -KHO_E_ORDER or -KHO_E_MISALIGNED unless phys starts a block of 2^order pages
+ * this ABI takes; *len gets the block's bytes.
+ */
+static int block_check(const struct kho_out *out, u64 phys, unsigned int order, u64 *len)
+{
+	if (order > out->max_order)
+		return -KHO_E_ORDER;
+	*len = block_size(out, order);
+	return phys & (*len - 1) ? -KHO_E_MISALIGNED : 0;
+}
+
+/*
+ * The checks kho_out_preserve() makes before it touches the map or rm: an error,
+ * or rm_conflict()'s 1 if rm holds preserved memory there already, else 0.
+ */
+static int preserve_check(struct kho_out *out, u64 phys, unsigned int order)
 {
 	u64 size;
-	int err;
+	int err = block_check(out, phys, order, &size);
 
-	if (order > kho_abi_max_order(out->abi, out->page_shift))
-		return -KHO_E_ORDER;
-	size = block_size(out, order);
-	if (phys & (size - 1))
-		return -KHO_E_MISALIGNED;
-	err = kho_mem_check_ram(out->mem, phys, size);
+	if (!err)
+		err = kho_mem_check_ram(out->mem, phys, size);
 	if (!err && out->rm)
 		err = rm_conflict(out->rm, phys, phys + size);
 	return err;
@@ -119,15 +133,14 @@ int kho_out_preserve(struct kho_out *out, u64 phys, unsigned int order)
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	err = preserve_check(out, phys, order);
-	if (err)
-		return err;
-	end = phys + block_size(out, order);
 	/*
 	 * Memory already preserved there (a forwarded block) stays so if the map
 	 * refuses the block: only a block that was all new is taken out again.
 	 */
-	had = out->rm && kho_rmap_overlap_kind(out->rm, phys, end);
+	had = preserve_check(out, phys, order);
+	if (had < 0)
+		return had;
+	end = phys + block_size(out, order);
 	if (out->rm) {
 		err = kho_rmap_add(out->rm, phys, end, KHO_KIND_PRESERVED, NULL);
 		if (err)
@@ -152,110 +165,127 @@ int kho_out_unpreserve(struct kho_out *out, u64 phys, unsigned int order)
 	return err;
 }
 
-enum { BLOCKS_CHECK, BLOCKS_SET, BLOCKS_CLEAR };
+/* The blocks of the kernel's greedy split of [at, end) that start below stop. */
+struct span {
+	u64 at, end, stop;
+};
+
+typedef int block_fn(struct kho_out *out, u64 phys, unsigned int order);
 
 /*
- * Walk the kernel's greedy split of [*at, end) (page-aligned bytes), capped at
- * the largest order this ABI takes, over the blocks that start below stop:
- * check, preserve or unpreserve each. Stops at the first error (unpreserve
- * errors are ignored), with *at on the block that failed. Returns the number of
- * blocks or the error. The split of the byte addresses is that of the page
- * frames plus page_shift, so no address is shifted.
+ * Walk s (page-aligned bytes), capped at the largest order this ABI takes:
+ * fn (check, preserve or unpreserve) each block. Stops at the first error (< 0), with
+ * s->at on the block that failed. Returns the number of blocks or the error.
+ * The split of the byte addresses is that of the page frames plus page_shift,
+ * so no address is shifted.
  */
-static int each_block(struct kho_out *out, u64 *at, u64 end, u64 stop, int op)
+static int each_block(struct kho_out *out, struct span *s, block_fn *fn)
 {
-	unsigned int max = kho_abi_max_order(out->abi, out->page_shift);
-	u64 phys = *at;
-	int err = 0, count = 0;
+	unsigned int max = out->max_order;
+	int err, count = 0;
 
-	for (; !err && phys < stop; count++) {
-		unsigned int order = kho_split_order(phys, end) - out->page_shift;
+	for (; s->at < s->stop; count++) {
+		unsigned int order = kho_split_order(s->at, s->end) - out->page_shift;
 
 		order = order < max ? order : max;
-		if (op == BLOCKS_CHECK)
-			err = preserve_check(out, phys, order);
-		else if (op == BLOCKS_SET)
-			err = kho_out_preserve(out, phys, order);
-		else
-			kho_out_unpreserve(out, phys, order);
-		if (!err)
-			phys += block_size(out, order);
+		err = fn(out, s->at, order);
+		if (err < 0)
+			return err;
+		s->at += block_size(out, order);
 	}
-	*at = phys;
-	return err ? err : count;
+	return count;
 }
 
-/* Unwind the blocks of [phys, end) that kho_out_preserve_range() set below stop. */
-static void unpreserve_range(struct kho_out *out, u64 phys, u64 stop, u64 end)
+/* An unwind goes on past a block it could not clear. */
+static int unpreserve_block(struct kho_out *out, u64 phys, unsigned int order)
 {
-	each_block(out, &phys, end, stop, BLOCKS_CLEAR);
+	kho_out_unpreserve(out, phys, order);
+	return 0;
+}
+
+/* Unwind the blocks of s from start up to s->at, which kho_out_preserve_range() set. */
+static void unpreserve_span(struct kho_out *out, struct span *s, u64 start)
+{
+	s->stop = s->at;
+	s->at = start;
+	each_block(out, s, unpreserve_block);
 }
 
 int kho_out_preserve_range(struct kho_out *out, u64 phys, u64 size)
 {
-	u64 end = phys + size, at = phys;
+	struct span s = { phys, phys + size, phys + size };
 	int ret;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	if (!size || ((phys | size) & (page_size(out) - 1)))
 		return -KHO_E_INVAL;
-	if (end < phys)
+	if (s.end < phys)
 		return -KHO_E_WRAP;
 	/*
 	 * Check every block first: the unwind below cannot tell a block this call
 	 * set from the same block preserved by an earlier call, and would drop both.
 	 */
-	ret = each_block(out, &at, end, end, BLOCKS_CHECK);
+	ret = each_block(out, &s, preserve_check);
 	if (ret < 0)
 		return ret;
-	at = phys;
-	ret = each_block(out, &at, end, end, BLOCKS_SET);
+	s.at = phys;
+	ret = each_block(out, &s, kho_out_preserve);
 	if (ret < 0)
-		unpreserve_range(out, phys, at, end);
+		unpreserve_span(out, &s, phys);
 	return ret;
 }
 
 /*
- * A zeroed page for a blob, preserved as one order-0 block. It is written only
- * once preserved: the checks (RAM, rm) come before the memset.
+ * A zeroed page for a blob, preserved as one order-0 block; *phys stays 0 if that
+ * fails. It is written only once preserved: the checks (RAM, rm) come before the
+ * memset. pa.alloc is set: kho_out_init() refuses a pa without one.
  */
 static void *blob_page(struct kho_out *out, u64 *phys, int *err)
 {
-	void *p;
+	u32 len = page_size(out);
+	void *p = NULL;
+	int e = out->pa.alloc(out->pa.arg, phys);
 
-	*err = out->pa.alloc ? out->pa.alloc(out->pa.arg, phys) : -KHO_E_NOMEM;
-	if (*err) {
-		*err = *err < 0 ? *err : -KHO_E_NOMEM;
+	if (e)
+		*err = e < 0 ? e : -KHO_E_NOMEM;
+	else if ((p = kho_mem_ptr(out->mem, *phys, len, err)))
+		*err = kho_out_preserve(out, *phys, 0);
+	if (!p || *err) {
+		*phys = 0;
 		return NULL;
 	}
-	p = kho_mem_ptr(out->mem, *phys, page_size(out), err);
-	if (p)
-		*err = kho_out_preserve(out, *phys, 0);
-	if (!p || *err)
-		return NULL;
-	return memset(p, 0, page_size(out));
+	return memset(p, 0, len);
 }
 
-/* The blob page at *slot, made on first use; *slot stays 0 if that fails. */
-static void *blob_slot(struct kho_out *out, u64 *slot, int *err)
+/*
+ * A region [r[0], r[0] + r[1]) going into one of our blobs: preserved here (with
+ * the kernel's split) unless listed, in which case rm, if any, must hold it
+ * preserved already. Then the blob page at *slot (*page), made on first use:
+ * after the region, so it cannot land on it. If that fails, the region is
+ * unpreserved again and *slot stays 0.
+ */
+static int claim(struct kho_out *out, const u64 *r, int listed, u64 *slot, void **page)
 {
-	u64 phys;
-	void *p;
+	u64 start = r[0], size = r[1];
+	int err;
 
-	if (*slot)
-		return kho_mem_ptr(out->mem, *slot, page_size(out), err);
-	p = blob_page(out, &phys, err);
-	if (p)
-		*slot = phys;
-	return p;
-}
+	if (listed)
+		err = out->rm && !kho_rmap_covered(out->rm, start, start + size,
+						   KHO_KIND_PRESERVED)
+			      ? -KHO_E_PROTECTED
+			      : 0;
+	else
+		err = kho_out_preserve_range(out, start, size);
+	if (err < 0 || *slot)
+		return err < 0 ? err : 0;
+	*page = blob_page(out, slot, &err);
+	if (!*page && !listed) {
+		struct span s = { start + size, start + size, 0 };
 
-/* Unpreserve a blob page no entry uses yet: a failed first call preserves nothing. */
-static void drop_blob(struct kho_out *out, u64 *slot)
-{
-	kho_out_unpreserve(out, *slot, 0);
-	*slot = 0;
+		unpreserve_span(out, &s, start);
+	}
+	return *page ? 0 : err;
 }
 
 /* Create or replace property name of node (an existing one of the same length in place).
@@ -265,9 +295,9 @@ static int set_prop(void *fdt, int node, const char *name, const void *val, int 
 	return fdt_setprop(fdt, node, name, val, len) ? -KHO_E_FDT : 0;
 }
 
-static int set_u64(void *fdt, int node, const char *name, u64 v)
+static int set_u64(void *fdt, int node, const char *name, const u64 *v)
 {
-	return set_prop(fdt, node, name, &v, sizeof(v));
+	return set_prop(fdt, node, name, v, sizeof(*v));
 }
 
 static int set_compatible(void *fdt, int node, const char *compat)
@@ -276,7 +306,7 @@ static int set_compatible(void *fdt, int node, const char *compat)
 }
 
 /* An empty tree of size bytes at fdt whose root is compatible with compat. */
-static int new_tree(void *fdt, u64 size, const char *compat)
+static int new_tree(void *fdt, u32 size, const char *compat)
 {
 	return fdt_create_empty_tree(fdt, (int)size) ? -KHO_E_FDT
 						     : set_compatible(fdt, 0, compat);
@@ -299,123 +329,119 @@ int kho_out_init(struct kho_out *out, const struct kho_mem *mem, enum kho_abi ab
 	out->rm = rm;
 	out->abi = abi;
 	out->page_shift = page_shift;
+	out->max_order = kho_abi_max_order(abi, page_shift);
 	if (KHO_HAVE_OUT_V1)
 		kho_v1_builder_init(&out->v1, kho_abi_bitmap_bytes(abi));
 	out->fdt = blob_page(out, &out->fdt_phys, &err);
 	if (!out->fdt)
 		return err;
 	err = new_tree(out->fdt, page_size(out), kho_abi_compatible(abi));
-	return err ? err : set_u64(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, 0);
+	return err ? err : set_u64(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &out->map);
 }
 
-/* Point blob node (a fdt_add_subnode() result) at [phys, phys + size). */
-static int blob_props(struct kho_out *out, int node, u64 phys, u64 size)
+/* The length of node name name, 0 if it is NULL or empty or holds a '/' or c. */
+static unsigned int node_name_len(const char *name, char c)
+{
+	unsigned int n = 0;
+
+	for (; name && name[n]; n++)
+		if (name[n] == '/' || name[n] == c)
+			return 0;
+	return n;
+}
+
+/* Point blob node (a fdt_add_subnode() result) at [b[0], b[0] + b[1]). */
+static int blob_props(struct kho_out *out, int node, const u64 *b)
 {
 	int err;
 
 	if (node < 0)
 		return -KHO_E_FDT;
 	if (kho_abi_is_v1(out->abi))
-		return set_u64(out->fdt, node, KHO_V1_SUB_TREE_PROP_NAME, phys);
-	err = set_u64(out->fdt, node, KHO_SUB_TREE_PROP_NAME, phys);
-	return err ? err : set_u64(out->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, size);
+		return set_u64(out->fdt, node, KHO_V1_SUB_TREE_PROP_NAME, b);
+	err = set_u64(out->fdt, node, KHO_SUB_TREE_PROP_NAME, b);
+	return err ? err : set_u64(out->fdt, node, KHO_SUB_TREE_SIZE_PROP_NAME, b + 1);
 }
 
 int kho_out_add_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
 {
+	u64 b[2] = { phys, size };
 	int node;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	if (!name || !*name || strchr(name, '/'))
+	if (!node_name_len(name, '/'))
 		return -KHO_E_INVAL;
 	node = fdt_add_subnode(out->fdt, 0, name);
 	if (node == -FDT_ERR_EXISTS)
 		return -KHO_E_DUP_BLOB;
-	return blob_props(out, node, phys, size);
+	return blob_props(out, node, b);
 }
 
 /* Add one of our blobs on first use, else rewrite its properties in place. */
-static int set_blob(struct kho_out *out, const char *name, u64 phys, u64 size)
+static int set_blob(struct kho_out *out, const char *name, const u64 *slot, u32 size)
 {
+	u64 b[2] = { *slot, size };
 	int node = fdt_subnode_offset(out->fdt, 0, name);
 
 	if (node < 0)
 		node = fdt_add_subnode(out->fdt, 0, name);
-	return blob_props(out, node, phys, size);
+	return blob_props(out, node, b);
 }
 
-static int build_memblock(struct kho_out *out, void *page)
+/*
+ * Add node name for [r[0], r[0] + r[1]) to the memblock sub-FDT mb, which holds
+ * the nr_resmem earlier ones (none: a new tree). fdt_add_subnode() puts it
+ * before them, so the nodes run newest first. blob-size is the packed FDT, as
+ * Linux's sequential writer leaves it: the tree is reopened to the page first.
+ */
+static int memblock_add(struct kho_out *out, void *mb, const char *name, const u64 *r)
 {
-	int err = new_tree(page, page_size(out), MEMBLOCK_KHO_NODE_COMPATIBLE);
+	u32 len = page_size(out);
+	int node, err;
 
-	for (unsigned int i = 0; !err && i < out->nr_resmem; i++) {
-		const struct kho_out_resmem *r = &out->resmem[i];
-		int node = fdt_add_subnode(page, 0, r->name);
-
-		err = node < 0 ? -KHO_E_FDT
-			       : set_compatible(page, node,
-						RESERVE_MEM_KHO_NODE_COMPATIBLE);
-		if (!err)
-			err = set_u64(page, node, "start", r->start);
-		if (!err)
-			err = set_u64(page, node, "size", r->size);
-	}
-	/* blob-size is the packed FDT, as Linux's sequential writer leaves it. */
-	if (!err && fdt_pack(page))
+	if (out->nr_resmem)
+		err = fdt_open_into(mb, mb, (int)len) ? -KHO_E_FDT : 0;
+	else
+		err = new_tree(mb, len, MEMBLOCK_KHO_NODE_COMPATIBLE);
+	node = err ? err : fdt_add_subnode(mb, 0, name);
+	/* Each is 0 or -KHO_E_FDT: one test for the three. */
+	err = node < 0 ? -KHO_E_FDT
+		       : set_compatible(mb, node, RESERVE_MEM_KHO_NODE_COMPATIBLE) |
+				 set_u64(mb, node, "start", r) |
+				 set_u64(mb, node, "size", r + 1);
+	if (!err && fdt_pack(mb))
 		err = -KHO_E_FDT;
 	return err;
 }
 
-static int resmem_args_ok(const struct kho_out *out, const char *name)
-{
-	size_t len = name ? strlen(name) : 0;
-
-	if (!len || len >= RESERVE_MEM_NAME_SIZE || strchr(name, '/') ||
-	    strchr(name, '@'))
-		return -KHO_E_INVAL;
-	for (unsigned int i = 0; i < out->nr_resmem; i++)
-		if (!strcmp(out->resmem[i].name, name))
-			return -KHO_E_DUP_BLOB;
-	return out->nr_resmem == RESERVE_MEM_MAX_ENTRIES ? -KHO_E_NOSPC : 0;
-}
-
 /*
  * kho_out_reserve_mem() (listed 0) and kho_out_reserve_mem_listed(): add name to
- * the memblock sub-FDT and rewrite it, preserving the region first unless listed.
+ * the memblock sub-FDT, preserving the region first unless listed.
  */
 static int reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size,
 		       int listed)
 {
-	struct kho_out_resmem *r;
-	void *page;
+	u64 r[2] = { start, size };
+	unsigned int len = node_name_len(name, '@');
 	int err;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	err = resmem_args_ok(out, name);
-	if (!err && listed && out->rm &&
-	    !kho_rmap_covered(out->rm, start, start + size, KHO_KIND_PRESERVED))
-		err = -KHO_E_PROTECTED;
-	/* The region first: the blob page then cannot land on it. */
-	if (!err && !listed && (err = kho_out_preserve_range(out, start, size)) > 0)
-		err = 0;
+	if (!len || len >= RESERVE_MEM_NAME_SIZE)
+		return -KHO_E_INVAL;
+	if (out->nr_resmem && fdt_subnode_offset(out->memblock, 0, name) >= 0)
+		return -KHO_E_DUP_BLOB;
+	if (out->nr_resmem == RESERVE_MEM_MAX_ENTRIES)
+		return -KHO_E_NOSPC;
+	err = claim(out, r, listed, &out->memblock_phys, &out->memblock);
+	if (!err)
+		err = memblock_add(out, out->memblock, name, r);
 	if (err)
 		return err;
-	page = blob_slot(out, &out->memblock_phys, &err);
-	if (!page) {
-		if (!listed)
-			unpreserve_range(out, start, start + size, start + size);
-		return err;
-	}
-	r = &out->resmem[out->nr_resmem++];
-	memcpy(r->name, name, strlen(name) + 1);
-	r->start = start;
-	r->size = size;
-	err = build_memblock(out, page);
-	return err ? err
-		   : set_blob(out, MEMBLOCK_KHO_FDT, out->memblock_phys,
-			      fdt_totalsize(page));
+	out->nr_resmem++;
+	return set_blob(out, MEMBLOCK_KHO_FDT, &out->memblock_phys,
+			fdt_totalsize(out->memblock));
 }
 
 int kho_out_reserve_mem(struct kho_out *out, const char *name, u64 start, u64 size)
@@ -454,19 +480,7 @@ int kho_out_metadata(struct kho_out *out, const char *release, u32 kexec_count)
 	m->version = KHO_KEXEC_METADATA_VERSION;
 	memcpy(m->previous_release, release, len);
 	m->kexec_count = kexec_count;
-	return kho_out_add_blob(out, KHO_METADATA_NODE_NAME, phys, sizeof(*m));
-}
-
-/* The dma-alloc blob page (it exists once an entry was added). */
-static struct dma_ent *dma_table(const struct kho_out *out, int *err)
-{
-	return kho_mem_ptr(out->mem, out->dma_phys, page_size(out), err);
-}
-
-/* Bytes an allocation of size preserves: 1 << get_order(size) pages. */
-static u64 dma_extent(const struct kho_out *out, u64 size)
-{
-	return block_size(out, kho_get_order(size, out->page_shift));
+	return set_blob(out, KHO_METADATA_NODE_NAME, &phys, sizeof(*m));
 }
 
 int kho_out_remove_blob(struct kho_out *out, const char *name)
@@ -483,15 +497,13 @@ int kho_out_remove_blob(struct kho_out *out, const char *name)
 
 int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 {
-	struct dma_ent *t = NULL;
+	struct dma_ent *t = out->dma;
 	int err = 0;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
 	if (keep > out->nr_dma)
 		return -KHO_E_INVAL;
-	if (keep < out->nr_dma && !(t = dma_table(out, &err)))
-		return err;
 	while (out->nr_dma > keep) {
 		struct dma_ent *e = &t[out->nr_dma - 1];
 
@@ -507,51 +519,59 @@ int kho_out_dma_truncate(struct kho_out *out, unsigned int keep)
 	if (out->nr_dma_listed > out->nr_dma)
 		out->nr_dma_listed = out->nr_dma;
 	if (out->nr_dma)
-		return set_blob(out, DMA_ALLOC_KHO_BLOB, out->dma_phys,
+		return set_blob(out, DMA_ALLOC_KHO_BLOB, &out->dma_phys,
 				out->nr_dma * sizeof(*t));
 	if (!out->dma_phys)
 		return 0;
+	/* The blob page goes too: a failed first kho_out_dma_alloc() preserves nothing.
+	 */
 	err = kho_out_remove_blob(out, DMA_ALLOC_KHO_BLOB);
-	drop_blob(out, &out->dma_phys);
+	kho_out_unpreserve(out, out->dma_phys, 0);
+	out->dma_phys = 0;
+	out->dma = NULL;
 	return err == -KHO_E_NOT_FOUND ? 0 : err;
 }
 
 /*
+ * Do the naturally aligned blocks of 2^order pages at a and at b overlap? Only
+ * if they lie in one block of the larger order.
+ */
+static int blocks_overlap(const struct kho_out *out, u64 a, unsigned int order, u64 b,
+			  unsigned int order_b)
+{
+	return (a ^ b) < block_size(out, order > order_b ? order : order_b);
+}
+
+/*
  * What entry in must satisfy before anything is done for it, as
- * kho_out_dma_alloc() (listed 0) or kho_out_dma_listed() adds it; *order is
- * its block's. Two allocations on one block would share its bit in the map:
- * unpreserving either (kho_out_dma_truncate()) would drop the other's too.
+ * kho_out_dma_alloc() (listed 0) or kho_out_dma_listed() adds it; *len gets
+ * its block's bytes. Two allocations on one block would share its bit
+ * in the map: unpreserving either (kho_out_dma_truncate()) would drop the
+ * other's too. Entries in the table passed these checks: their blocks are aligned.
  */
 static int dma_check(const struct kho_out *out, const struct dma_ent *in, int listed,
-		     unsigned int *order)
+		     u64 *len)
 {
-	const struct dma_ent *t = NULL;
-	u64 phys = in->page_phys, len;
-	int err = 0;
+	const struct dma_ent *t = out->dma; /* NULL while n is 0 */
+	unsigned int n = out->nr_dma, order;
+	int err;
 
 	if (!KHO_HAVE_OUT || kho_abi_is_v1(out->abi))
 		return -KHO_E_ABI;
 	if (!in->size)
 		return -KHO_E_INVAL;
-	if (out->nr_dma >= KHO_OUT_MAX_DMA)
+	if (n >= KHO_OUT_MAX_DMA)
 		return -KHO_E_NOSPC;
-	*order = kho_get_order(in->size, out->page_shift);
-	if (*order > kho_abi_max_order(out->abi, out->page_shift))
-		return -KHO_E_ORDER;
-	len = block_size(out, *order);
-	if (phys & (len - 1))
-		return -KHO_E_MISALIGNED;
-	if (out->nr_dma && !(t = dma_table(out, &err)))
-		return err;
-	for (unsigned int i = 0; i < out->nr_dma; i++)
-		if (kho_overlaps(t[i].page_phys, dma_extent(out, t[i].size), phys, len))
-			return -KHO_E_OVERLAP;
-	if (listed && out->nr_dma > out->nr_dma_listed)
-		return -KHO_E_INVAL;
-	if (listed && out->rm &&
-	    !kho_rmap_covered(out->rm, phys, phys + len, KHO_KIND_PRESERVED))
-		return -KHO_E_PROTECTED;
-	return 0;
+	order = kho_get_order(in->size, out->page_shift);
+	err = block_check(out, in->page_phys, order, len);
+	for (unsigned int i = 0; !err && i < n; i++)
+		if (blocks_overlap(out, t[i].page_phys,
+				   kho_get_order(t[i].size, out->page_shift),
+				   in->page_phys, order))
+			err = -KHO_E_OVERLAP;
+	if (!err && listed && n > out->nr_dma_listed)
+		err = -KHO_E_INVAL;
+	return err;
 }
 
 /*
@@ -561,28 +581,23 @@ static int dma_check(const struct kho_out *out, const struct dma_ent *in, int li
  */
 static int dma_add(struct kho_out *out, const struct dma_ent *in, int listed)
 {
-	unsigned int order = 0;
+	unsigned int n = out->nr_dma;
 	struct dma_ent *t;
-	int err = dma_check(out, in, listed, &order);
+	u64 r[2] = { in->page_phys, 0 };
+	int err = dma_check(out, in, listed, &r[1]);
 
-	if (!err && !listed)
-		err = kho_out_preserve(out, in->page_phys, order);
+	if (!err)
+		err = claim(out, r, listed, &out->dma_phys, &out->dma);
 	if (err)
 		return err;
-	t = blob_slot(out, &out->dma_phys, &err);
-	if (t)
-		err = set_blob(out, DMA_ALLOC_KHO_BLOB, out->dma_phys,
-			       (out->nr_dma + 1) * sizeof(*t));
-	if (!t || err) {
-		if (!out->nr_dma && out->dma_phys)
-			drop_blob(out, &out->dma_phys);
-		if (!listed)
-			kho_out_unpreserve(out, in->page_phys, order);
-		return err;
-	}
-	t[out->nr_dma++] = *in;
+	t = out->dma;
+	t[n] = *in;
+	out->nr_dma = n + 1;
 	out->nr_dma_listed += listed ? 1 : 0;
-	return 0;
+	err = set_blob(out, DMA_ALLOC_KHO_BLOB, &out->dma_phys, (n + 1) * sizeof(*t));
+	if (err)
+		kho_out_dma_truncate(out, n);
+	return err;
 }
 
 int kho_out_dma_alloc(struct kho_out *out, u64 phys, u64 size, u64 attrs, int decrypted)
@@ -600,13 +615,11 @@ int kho_out_dma_listed(struct kho_out *out, const struct dma_alloc_ser *in)
 	return dma_add(out, &e, 1);
 }
 
-static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, u64 align)
+static int check_scratch_area(struct kho_out *out, const struct kho_scratch *s, u64 mask)
 {
 	int err;
 
-	if (!s->size)
-		return 0;
-	if ((s->addr | s->size) & (align - 1))
+	if ((s->addr | s->size) & mask)
 		return -KHO_E_SCRATCH_ALIGN;
 	err = kho_mem_check_ram(out->mem, s->addr, s->size);
 	if (!err && out->rm)
@@ -621,18 +634,19 @@ int kho_out_scratch(struct kho_out *out, u64 phys, const struct kho_scratch *are
 	/* At most KHO_EARLY_MAP_MAX bytes: the length fits 32 bits. */
 	u32 len = n * (u32)sizeof(*areas);
 	struct kho_scratch *dst;
-	u64 align;
+	u64 mask;
 	int err;
 
 	if (!KHO_HAVE_OUT)
 		return -KHO_E_ABI;
-	align = kho_abi_scratch_align(out->abi, out->page_shift);
 	if (!n || n > KHO_EARLY_MAP_MAX / sizeof(*areas))
 		return -KHO_E_SCRATCH;
 	if (phys & 7)
 		return -KHO_E_MISALIGNED;
+	mask = kho_abi_scratch_align(out->abi, out->page_shift) - 1;
 	for (unsigned int i = 0; i < n; i++) {
-		err = check_scratch_area(out, &areas[i], align);
+		/* Zero-size entries are kept as they are. */
+		err = areas[i].size ? check_scratch_area(out, &areas[i], mask) : 0;
 		if (err)
 			return err;
 	}
@@ -663,7 +677,7 @@ int kho_out_finish(struct kho_out *out)
 		/* 7.1+ need a root page even when nothing is preserved. */
 		kho_alloc_map_page(out->mem, out->page_shift, &out->pa, out->rm,
 				   &out->map, &err);
-	return err ? err : set_u64(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, out->map);
+	return err ? err : set_u64(out->fdt, 0, KHO_FDT_MEMORY_MAP_PROP_NAME, &out->map);
 }
 
 int kho_out_chosen(const struct kho_out *out, void *dt)

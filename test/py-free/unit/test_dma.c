@@ -294,6 +294,21 @@ static void test_overlapping_allocations_refused(void **state)
 	sim_expect(kho_out_dma_alloc(&out, SIM_DATA + 4 * PAGE, PAGE, 0, 0), 0);
 }
 
+/* A block over an earlier, smaller allocation is refused too (rm would let it be). */
+static void test_allocation_over_a_smaller_one_refused(void **state)
+{
+	struct fx *f = *state;
+	struct kho_range store[BS_RANGES];
+	struct kho_rmap rm;
+	struct kho_out out;
+
+	out_init(f, &out, &rm, store);
+	sim_expect(kho_out_dma_alloc(&out, SIM_DATA + 2 * PAGE, PAGE, 0, 0), 0);
+	sim_expect(kho_out_dma_alloc(&out, SIM_DATA, 4 * PAGE, 0, 0), -KHO_E_OVERLAP);
+	sim_expect(kho_out_dma_alloc(&out, SIM_DATA + 4 * PAGE, 4 * PAGE, 0, 0), 0);
+	assert_int_equal(out.nr_dma, 2);
+}
+
 /* ------------------------------------------------------- the subtree */
 
 struct records {
@@ -779,6 +794,7 @@ int main(void)
 		T(test_truncate_keeps_the_first),
 		T(test_truncate_to_zero_drops_the_blob),
 		T(test_overlapping_allocations_refused),
+		T(test_allocation_over_a_smaller_one_refused),
 		T(test_subtree_records_each_allocation),
 		T(test_subtree_agrees_with_dma_alloc),
 		T(test_subtree_and_blocks_in_the_map),
