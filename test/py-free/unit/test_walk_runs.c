@@ -51,6 +51,14 @@ static u64 rnd(struct walk_fx *f)
 	return f->rng * 0x2545f4914f6cdd1dull;
 }
 
+/* f->mem with only the map pages, RAM and readable. */
+static int map_only(struct walk_fx *f)
+{
+	kho_mem_init(&f->mem);
+	return kho_mem_add_ram(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE) ||
+	       kho_mem_add_window(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE, f->map);
+}
+
 static int setup(void **state)
 {
 	struct walk_fx *f = calloc(1, sizeof(*f));
@@ -61,10 +69,7 @@ static int setup(void **state)
 	if (!f->map)
 		return -1;
 	memset(f->map, 0, (1 + NR_BITMAPS) * PAGE);
-	kho_mem_init(&f->mem);
-	if (kho_mem_add_ram(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE) ||
-	    kho_mem_add_window(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE, f->map) ||
-	    kho_mem_add_ram(&f->mem, DATA_BASE, NR_BITMAPS * SPAN(1)))
+	if (map_only(f) || kho_mem_add_ram(&f->mem, DATA_BASE, NR_BITMAPS * SPAN(1)))
 		return -1;
 	f->rng = 0x9e3779b97f4a7c15ull;
 	*state = f;
@@ -344,11 +349,7 @@ static void test_checked_runs_before_a_bad_one(void **state)
 	struct kho_mem full = f->mem;
 	u64 blocks;
 
-	kho_mem_init(&f->mem);
-	assert_int_equal(kho_mem_add_ram(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE), 0);
-	assert_int_equal(
-		kho_mem_add_window(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE, f->map),
-		0);
+	assert_int_equal(map_only(f), 0);
 	/* Two adjacent banks (pages 0-33 and 34-95), then no RAM. */
 	assert_int_equal(kho_mem_add_ram(&f->mem, DATA_BASE, 34 * PAGE), 0);
 	assert_int_equal(kho_mem_add_ram(&f->mem, DATA_BASE + 34 * PAGE, 62 * PAGE), 0);
@@ -380,11 +381,7 @@ static void test_checked_first_run_bad(void **state)
 	struct kho_mem full = f->mem;
 	u64 blocks;
 
-	kho_mem_init(&f->mem);
-	assert_int_equal(kho_mem_add_ram(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE), 0);
-	assert_int_equal(
-		kho_mem_add_window(&f->mem, MAP_BASE, (1 + NR_BITMAPS) * PAGE, f->map),
-		0);
+	assert_int_equal(map_only(f), 0);
 	assert_int_equal(kho_mem_add_ram(&f->mem, DATA_BASE, 96 * PAGE), 0);
 	memset(bitmap(f, 0), 0, PAGE);
 	bitmap(f, 0)[2] = 0x0f0f; /* pages 128-131 and 136-139: outside RAM */
