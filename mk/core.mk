@@ -97,7 +97,7 @@ size-stage-arm64: $(ST_ARM64_DIR)/khofw.bin
 		awk -v f=$$(wc -c < $<) \
 		'{printf "khofw   aarch64  text %6d  data %5d  bss %7d  file %6d  (stage, with libkho, libfdt, lib/boot)\n",$$1,$$2,$$3,f}'
 size-linked: size-stage-arm64 size-stage-arm
-	@$(MAKE) -s --no-print-directory stage-whole-map
-	@$(MAKE) -s --no-print-directory STAGE_CONFIG=qemu_virt_arm stage-whole-map
+	@$(MAKE) -s --no-print-directory stage-size-maps
+	@$(MAKE) -s --no-print-directory STAGE_CONFIG=qemu_virt_arm stage-size-maps
 	@sh scripts/size-linked.sh $(BUILD)
 .PHONY: size-stage-arm64 size-linked

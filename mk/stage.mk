@@ -115,20 +115,55 @@ $(ST_DIR)/khofw.elf: $(ST_OBJS) $(ST_DIR)/stage.lds $(ST_LIBS)
 		-Map $(ST_DIR)/khofw.map -o $@ $(ST_OBJS) --start-group $(ST_LIBS) \
 		$$($(ST_CC) $(CFLAGS_$(ST_TARGET)) -print-libgcc-file-name) --end-group
 
-# make size: the same link with the whole libkho (core.mk's) instead of the one
-# the defconfig selects, for its map file only. Nothing to do for a stage that
-# does not select.
-.PHONY: stage-whole-map
+# make size: the same stage objects linked again, for the map files only, with
+# the whole libkho (core.mk's) when the defconfig selects parts of it, and with
+# libkho as other boards would select it (include/kho/config.h): what each part
+# costs in a stage. KHO_SIZE_SELECT_<name> lists the CONFIG_KHO_* options of
+# selection <name>, built into $(ST_DIR)/size-<name>/.
+KHO_SIZE_SELECTS := radix consume consume-radix consume-radix-names
+KHO_SIZE_SELECT_radix := IN_RADIX OUT_RADIX
+KHO_SIZE_SELECT_consume := IN_V1 IN_RADIX
+KHO_SIZE_SELECT_consume-radix := IN_RADIX
+KHO_SIZE_SELECT_consume-radix-names := IN_RADIX ERR_NAMES
+ST_SIZE_MAPS := $(patsubst %,$(ST_DIR)/size-%/khofw.map,$(KHO_SIZE_SELECTS))
 ifneq ($(shell grep -x 'CONFIG_KHO_SELECT=y' $(ST_DEFCONFIG)),)
-stage-whole-map: $(ST_DIR)/khofw-whole.map
-else
-stage-whole-map:
+ST_SIZE_MAPS += $(ST_DIR)/khofw-whole.map
 endif
-ST_WHOLE_LIBS := $(addprefix $(BUILD)/$(ST_TARGET)/,libboot.a libkho.a libfdt.a libc.a)
-$(ST_DIR)/khofw-whole.map: $(ST_OBJS) $(ST_DIR)/stage.lds $(ST_WHOLE_LIBS)
-	$(ST_LD) $(ST_LDFLAGS_$(ST_ARCH)) --gc-sections -T $(ST_DIR)/stage.lds \
-		-Map $@ -o $(ST_DIR)/khofw-whole.elf $(ST_OBJS) --start-group $(ST_WHOLE_LIBS) \
-		$$($(ST_CC) $(CFLAGS_$(ST_TARGET)) -print-libgcc-file-name) --end-group
+.PHONY: stage-size-maps
+stage-size-maps: $(ST_SIZE_MAPS)
+
+# $(1): selection name. Its config.h, libkho and link.
+define size_select_rules
+$(ST_DIR)/size-$(1)/config.h: mk/stage.mk
+	@mkdir -p $$(@D)
+	@{ echo "#define CONFIG_KHO_SELECT 1"; \
+	  for o in $(KHO_SIZE_SELECT_$(1)); do echo "#define CONFIG_KHO_$$$$o 1"; done; } > $$@
+$(ST_DIR)/size-$(1)/kho/%.o: %.c $(ST_DIR)/size-$(1)/config.h | $(DEPS_STAMP) $(LIBFDT_SRC)/fdt.c
+	@mkdir -p $$(@D)
+	$(ST_CC) $(COMMON_CFLAGS) $(WARN) $(CFLAGS_$(ST_TARGET)) \
+		-include $(ST_DIR)/size-$(1)/config.h -c $$< -o $$@
+$(ST_DIR)/size-$(1)/libkho.a: $(patsubst %.c,$(ST_DIR)/size-$(1)/kho/%.o,$(KHO_SRCS))
+	@rm -f $$@
+	$(AR_$(ST_TARGET)) rcs $$@ $$^
+endef
+$(foreach s,$(KHO_SIZE_SELECTS),$(eval $(call size_select_rules,$(s))))
+
+# The links: the stage's objects and libraries, with libkho ST_MAP_KHO.
+ST_MAP_LIBS = $(BUILD)/$(ST_TARGET)/libboot.a $(ST_MAP_KHO) \
+	$(addprefix $(BUILD)/$(ST_TARGET)/,libfdt.a libc.a)
+define ST_MAP_LINK
+$(ST_LD) $(ST_LDFLAGS_$(ST_ARCH)) --gc-sections -T $(ST_DIR)/stage.lds \
+	-Map $@ -o $(@:.map=.elf) $(ST_OBJS) --start-group $(ST_MAP_LIBS) \
+	$$($(ST_CC) $(CFLAGS_$(ST_TARGET)) -print-libgcc-file-name) --end-group
+endef
+$(ST_DIR)/khofw-whole.map: ST_MAP_KHO = $(BUILD)/$(ST_TARGET)/libkho.a
+$(ST_DIR)/khofw-whole.map: $(ST_OBJS) $(ST_DIR)/stage.lds \
+		$(addprefix $(BUILD)/$(ST_TARGET)/,libboot.a libkho.a libfdt.a libc.a)
+	$(ST_MAP_LINK)
+$(ST_DIR)/size-%/khofw.map: ST_MAP_KHO = $(ST_DIR)/size-$*/libkho.a
+$(ST_DIR)/size-%/khofw.map: $(ST_OBJS) $(ST_DIR)/stage.lds $(ST_DIR)/size-%/libkho.a \
+		$(addprefix $(BUILD)/$(ST_TARGET)/,libboot.a libfdt.a libc.a)
+	$(ST_MAP_LINK)
 
 $(ST_DIR)/khofw.bin: $(ST_DIR)/khofw.elf
 	$(ST_OBJCOPY) -O binary $< $@
