@@ -299,7 +299,9 @@ int kho_rmap_check_write(const struct kho_rmap *rm, u64 start, u64 end)
 		return -KHO_E_WRAP;
 	if (start == end)
 		return -KHO_E_INVAL;
-	return first_other(rm, start, end, WRITABLE, 0, NULL) ? -KHO_E_PROTECTED : 0;
+	return kho_rmap_kinds(rm, start, end) & ~(WRITABLE | KHO_RMAP_LABELLED)
+		       ? -KHO_E_PROTECTED
+		       : 0;
 }
 
 int kho_rmap_covered(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
@@ -347,9 +349,19 @@ u64 kho_rmap_total(const struct kho_rmap *rm, unsigned int kind)
 
 unsigned int kho_rmap_overlap_kind(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	const struct kho_range *x = first_other(rm, start, end, 0, 0, NULL);
+	unsigned int k = kho_rmap_lower_bound(rm, start);
 
-	return x ? x->kind : 0;
+	return k < rm->nr && rm->r[k].start < end ? rm->r[k].kind : 0;
+}
+
+unsigned int kho_rmap_kinds(const struct kho_rmap *rm, u64 start, u64 end)
+{
+	unsigned int kinds = 0;
+
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++)
+		kinds |= 1u << rm->r[k].kind | (rm->r[k].label != NULL);
+	return kinds;
 }
 
 int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,

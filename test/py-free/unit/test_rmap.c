@@ -454,6 +454,73 @@ static void test_find_lower_bound_overlap_kind(void **state)
 	assert_int_equal(kho_rmap_overlap_kind(&rm, 0x2000, 0x3000), 0);
 }
 
+#define BIT(k) (1u << (k))
+
+static void test_kinds_empty_map(void **state)
+{
+	struct kho_range st[4];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 4);
+	assert_int_equal(kho_rmap_kinds(&rm, 0, ~0ull), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x1000, 0x2000), 0);
+}
+
+static void test_kinds_touching_edges_do_not_count(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, P, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0x3000, 0x4000, M, NULL), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x2000, 0x3000), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x0, 0x1000), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x4000, 0x5000), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x1fff, 0x2000), BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, 0x2000, 0x3001), BIT(M));
+	assert_int_equal(kho_rmap_kinds(&rm, 0x3fff, 0x4000), BIT(M));
+}
+
+static void test_kinds_several_and_labels(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, P, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0x2000, 0x3000, M, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0x5000, 0x6000, S, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0x6000, 0x7000, PAY, "kernel"), 0);
+	sim_expect(kho_rmap_add(&rm, 0x8000, 0x9000, P, NULL), 0);
+	/* Every kind met, not only the first; the label bit only for a labelled one. */
+	assert_int_equal(kho_rmap_kinds(&rm, 0x1800, 0x5800), BIT(P) | BIT(M) | BIT(S));
+	assert_int_equal(kho_rmap_kinds(&rm, 0x0, 0x10000),
+			 BIT(P) | BIT(M) | BIT(S) | BIT(PAY) | KHO_RMAP_LABELLED);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x6800, 0x8001),
+			 BIT(PAY) | BIT(P) | KHO_RMAP_LABELLED);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x3000, 0x5000), 0);
+}
+
+static void test_kinds_top_of_address_space(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+	const u64 top = ~0ull;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	sim_expect(kho_rmap_add(&rm, top - 0x2000, top - 0x1000, M, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, top - 0x1000, top, P, NULL), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, top - 1, top), BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, top - 0x1001, top - 0xfff), BIT(M) | BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, 0, top), BIT(M) | BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, 0, top - 0x2000), 0);
+}
+
 static void test_total_and_names(void **state)
 {
 	struct kho_range st[8];
@@ -733,6 +800,10 @@ int main(void)
 		cmocka_unit_test(test_check_write_by_kind),
 		cmocka_unit_test(test_covered),
 		cmocka_unit_test(test_find_lower_bound_overlap_kind),
+		cmocka_unit_test(test_kinds_empty_map),
+		cmocka_unit_test(test_kinds_touching_edges_do_not_count),
+		cmocka_unit_test(test_kinds_several_and_labels),
+		cmocka_unit_test(test_kinds_top_of_address_space),
 		cmocka_unit_test(test_total_and_names),
 		cmocka_unit_test(test_remove_middle_and_whole),
 		cmocka_unit_test(test_remove_without_split_when_full),
