@@ -99,15 +99,18 @@ static int node_enabled(const void *dt, int node)
 static int each_pair(const u8 *p, int len, const struct kho_cells *c,
 		     int (*fn)(void *, u64, u64), void *arg)
 {
-	int entry = 4 * (c->addr + c->size);
+	int entry = 4 * (c->addr + c->size), rest = len;
 
-	if (len % entry)
+	/* len % entry without a division: ARMv7-A has none, libgcc's is 700 bytes. */
+	while (rest > 0)
+		rest -= entry;
+	if (rest)
 		return -KHO_E_PROP;
-	for (int off = 0; off < len; off += entry) {
+	for (const u8 *end = p + len; p < end; p += entry) {
 		u64 base, size;
 		int err;
 
-		kho_dt_read_pair(p + off, c, &base, &size);
+		kho_dt_read_pair(p, c, &base, &size);
 		err = fn(arg, base, size);
 		if (err < 0)
 			return err;
@@ -309,15 +312,15 @@ static int resmem_dynamic(const void *dt, int node, const struct kho_cells *c,
 {
 	int len;
 	const u8 *p = fdt_getprop(dt, node, "size", &len);
+	u64 size;
 
 	if (!p || len != 4 * c->size)
 		return -KHO_E_PROP;
-	x->r.size = read_cells(p, c->size);
+	size = read_cells(p, c->size);
 	p = fdt_getprop(dt, node, "alignment", &len);
 	if (p && len == 4 * c->size)
 		x->r.align = read_cells(p, c->size);
-	x->count++;
-	return x->fn(x->arg, &x->r);
+	return resmem_reg(x, KHO_RESMEM_DYNAMIC, size);
 }
 
 static int resmem_node(const void *dt, int node, const struct kho_cells *c,
@@ -329,7 +332,6 @@ static int resmem_node(const void *dt, int node, const struct kho_cells *c,
 	x->r.name = fdt_get_name(dt, node, NULL);
 	x->r.flags = resmem_flags(dt, node);
 	x->r.align = 0;
-	x->r.base = KHO_RESMEM_DYNAMIC;
 	return reg ? each_pair(reg, len, c, resmem_reg, x)
 		   : resmem_dynamic(dt, node, c, x);
 }
