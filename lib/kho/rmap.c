@@ -205,19 +205,15 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 	return (unsigned int)(p - r);
 }
 
-/*
- * The first range overlapping [start, end) whose kind is not in skip (bit 1 << kind)
- * and which is not of kind and label (kind 0 matches none), or NULL.
- */
-static const struct kho_range *first_other(const struct kho_rmap *rm, u64 start, u64 end,
-					   unsigned int skip, unsigned int kind,
-					   const char *label)
+/* Does a range of neither kind from nor kind and label overlap [start, end)? */
+static int other_there(const struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
+		       unsigned int kind, const char *label)
 {
 	for (unsigned int k = kho_rmap_lower_bound(rm, start);
 	     k < rm->nr && rm->r[k].start < end; k++)
-		if (!(skip >> rm->r[k].kind & 1) && !same(&rm->r[k], kind, label))
-			return &rm->r[k];
-	return NULL;
+		if (rm->r[k].kind != from && !same(&rm->r[k], kind, label))
+			return 1;
+	return 0;
 }
 
 /*
@@ -265,7 +261,7 @@ int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int ki
 {
 	if (bad_range(start, end, kind) || kind == from)
 		return -KHO_E_INVAL;
-	if (first_other(rm, start, end, 1u << from, kind, label))
+	if (other_there(rm, start, end, from, kind, label))
 		return -KHO_E_OVERLAP;
 	/* Room for the worst case first: the map is unchanged on error. */
 	if (rm->nr + 2 > rm->cap)
@@ -306,13 +302,13 @@ int kho_rmap_check_write(const struct kho_rmap *rm, u64 start, u64 end)
 
 int kho_rmap_covered(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 {
+	const struct kho_range *x = rm->r + kho_rmap_lower_bound(rm, start);
 	u64 at = start;
 
-	for (unsigned int k = kho_rmap_lower_bound(rm, start); k < rm->nr && at < end;
-	     k++) {
-		if (rm->r[k].start > at || rm->r[k].kind != kind)
+	for (; x < rm->r + rm->nr && at < end; x++) {
+		if (x->start > at || x->kind != kind)
 			return 0;
-		at = rm->r[k].end;
+		at = x->end;
 	}
 	return at >= end;
 }
@@ -322,8 +318,7 @@ int kho_rmap_alloc_scratch(struct kho_rmap *rm, u64 size, u64 align, u64 min,
 {
 	if (!size || !align || (align & (align - 1)))
 		return -KHO_E_INVAL;
-	for (unsigned int k = 0; k < rm->nr; k++) {
-		const struct kho_range *x = &rm->r[k];
+	for (const struct kho_range *x = rm->r; x < rm->r + rm->nr; x++) {
 		u64 from = x->start > min ? x->start : min;
 		u64 at = (from + align - 1) & ~(align - 1);
 
@@ -356,11 +351,11 @@ unsigned int kho_rmap_overlap_kind(const struct kho_rmap *rm, u64 start, u64 end
 
 unsigned int kho_rmap_kinds(const struct kho_rmap *rm, u64 start, u64 end)
 {
+	const struct kho_range *x = rm->r + kho_rmap_lower_bound(rm, start);
 	unsigned int kinds = 0;
 
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++)
-		kinds |= 1u << rm->r[k].kind | (rm->r[k].label != NULL);
+	for (; x < rm->r + rm->nr && x->start < end; x++)
+		kinds |= 1u << x->kind | (x->label != NULL);
 	return kinds;
 }
 
