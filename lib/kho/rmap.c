@@ -124,51 +124,71 @@ static void shift(struct kho_rmap *rm, unsigned int k, int d)
 	rm->nr += d;
 }
 
-int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
-		 const char *label)
+/* In paint()'s cut: a range of kind and label overlapping is refused too. */
+#define STRICT 1u /* bit 0: no range is of kind 0 */
+
+/*
+ * Put [start, end) of kind and label in the map, merged with the ranges of kind and
+ * label it overlaps or touches. Ranges of a kind in cut (1u << kind) lose their part
+ * inside it; any other range overlapping it is -KHO_E_OVERLAP. The ranges it spans
+ * are replaced at once by at most three: what is left of the first, the merged
+ * range, what is left of the last. The map is unchanged on error.
+ */
+static int paint(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+		 const char *label, unsigned int cut)
 {
-	struct kho_range *r = rm->r;
-	unsigned int nr = rm->nr, k = nr, lo = nr, hi = 0;
+	const struct kho_range *r = rm->r;
+	const struct kho_range *tail = NULL;
+	struct kho_range nw[3], mid;
+	unsigned int nr = rm->nr, lo = nr, hi, n = 0;
+	int d;
 
 	if (bad_range(start, end, kind))
 		return -KHO_E_INVAL;
 	/* Ranges mostly arrive in ascending order: then there is nothing to scan. */
-	if (nr && (start < r[nr - 1].end ||
-		   (start == r[nr - 1].end && same(&r[nr - 1], kind, label)))) {
-		/*
-		 * Find the span lo..hi of same-kind ranges to merge, taking in their
-		 * ends: no other range lies between, or it would overlap one of them.
-		 * The scan starts at the first range ending at or above start.
-		 */
-		for (k = start ? kho_rmap_lower_bound(rm, start - 1) : 0;
-		     k < nr && r[k].start <= end; k++) {
-			if (!same(&r[k], kind, label)) {
-				if (r[k].start < end && r[k].end > start)
-					return -KHO_E_OVERLAP;
-				continue;
-			}
-			if (lo == nr) {
-				lo = k;
-				start = r[k].start < start ? r[k].start : start;
-			}
-			if (r[k].end > end)
-				end = r[k].end;
-			hi = k + 1;
-		}
-		/* Ranges are never empty: one at most starts at end, after the loop. */
-		if (k && r[k - 1].start == end)
-			k--;
+	if (nr && start <= r[nr - 1].end) {
+		lo = kho_rmap_lower_bound(rm, start);
+		if (lo && r[lo - 1].end == start)
+			lo--;
 	}
+	/* r[lo..hi): every range overlapping or touching [start, end). */
+	for (hi = lo; hi < nr && r[hi].start <= end; hi++)
+		if (r[hi].start < end && r[hi].end > start &&
+		    (same(&r[hi], kind, label) ? cut & STRICT : !(cut >> r[hi].kind & 1)))
+			return -KHO_E_OVERLAP;
+	put_range(&mid, start, end, kind, label);
 	if (lo < hi) {
-		k = lo;
-		shift(rm, lo + 1, (int)(lo + 1 - hi));
-	} else if (nr == rm->cap) {
-		return -KHO_E_NOSPC;
-	} else {
-		shift(rm, k, 1);
+		/* Only the first and the last range can reach outside [start, end). */
+		const struct kho_range *x = &r[lo], *y = &r[hi - 1];
+
+		if (same(x, kind, label)) {
+			mid.start = x->start < start ? x->start : start;
+		} else if (x->start < start) {
+			nw[n] = *x; /* x ends at or above start: it touches or overlaps */
+			nw[n++].end = start;
+		}
+		if (same(y, kind, label))
+			mid.end = y->end > end ? y->end : end;
+		else if (y->end > end)
+			tail = y;
 	}
-	put_range(&rm->r[k], start, end, kind, label);
+	nw[n++] = mid;
+	if (tail) {
+		nw[n] = *tail; /* which starts at or below end */
+		nw[n++].start = end;
+	}
+	d = (int)(n - (hi - lo));
+	if (d > 0 && nr + (unsigned int)d > rm->cap)
+		return -KHO_E_NOSPC;
+	shift(rm, d > 0 ? hi : lo + n, d);
+	memcpy(&rm->r[lo], nw, n * sizeof(*nw));
 	return 0;
+}
+
+int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
+		 const char *label)
+{
+	return paint(rm, start, end, kind, label, 0);
 }
 
 unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
@@ -205,70 +225,11 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 	return (unsigned int)(p - r);
 }
 
-/* Does a range of neither kind from nor kind and label overlap [start, end)? */
-static int other_there(const struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
-		       unsigned int kind, const char *label)
-{
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++)
-		if (rm->r[k].kind != from && !same(&rm->r[k], kind, label))
-			return 1;
-	return 0;
-}
-
-/*
- * Cut [start, end) out of every range of kind from. Inside one such range, the
- * only one there then, [start, end) is put in the hole as kind and label if kind
- * is not 0 (the table moves once): returns 1 then, else 0, or -KHO_E_NOSPC if the
- * split has no room (before anything changed).
- */
-static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
-		    unsigned int kind, const char *label)
-{
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++) {
-		struct kho_range *x = &rm->r[k];
-		unsigned int put = kind != 0;
-
-		if (x->kind != from)
-			continue;
-		if (x->start < start && x->end > end) {
-			if (rm->cap - rm->nr < 1 + put)
-				return -KHO_E_NOSPC;
-			shift(rm, k + 1, 1 + (int)put);
-			x = &rm->r[k];
-			x[1 + put] = *x;
-			x[1 + put].start = end;
-			x->end = start;
-			if (put)
-				put_range(x + 1, start, end, kind, label);
-			return (int)put;
-		}
-		if (x->start < start) {
-			x->end = start;
-		} else if (x->end > end) {
-			x->start = end;
-			return 0;
-		} else {
-			shift(rm, k--, -1);
-		}
-	}
-	return 0;
-}
-
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 			const char *label, unsigned int from)
 {
-	if (bad_range(start, end, kind) || kind == from)
-		return -KHO_E_INVAL;
-	if (other_there(rm, start, end, from, kind, label))
-		return -KHO_E_OVERLAP;
-	/* Room for the worst case first: the map is unchanged on error. */
-	if (rm->nr + 2 > rm->cap)
-		return -KHO_E_NOSPC;
-	return cut_kind(rm, start, end, from, kind, label)
-		       ? 0
-		       : kho_rmap_add(rm, start, end, kind, label);
+	return kind == from ? -KHO_E_INVAL
+			    : paint(rm, start, end, kind, label, 1u << from);
 }
 
 int kho_rmap_carve(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
@@ -362,15 +323,38 @@ unsigned int kho_rmap_kinds(const struct kho_rmap *rm, u64 start, u64 end)
 int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		     const char *label)
 {
-	/* kho_rmap_add() reports a bad range, before an overlap. */
-	if (!bad_range(start, end, kind) && kho_rmap_overlap_kind(rm, start, end))
-		return -KHO_E_OVERLAP;
-	return kho_rmap_add(rm, start, end, kind, label);
+	return paint(rm, start, end, kind, label, STRICT);
 }
 
 int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 {
 	if (bad_range(start, end, kind))
 		return -KHO_E_INVAL;
-	return cut_kind(rm, start, end, kind, 0, NULL);
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++) {
+		struct kho_range *x = &rm->r[k];
+
+		if (x->kind != kind)
+			continue;
+		if (x->start < start && x->end > end) {
+			/* A split: the part above end goes into a new entry. */
+			if (rm->nr == rm->cap)
+				return -KHO_E_NOSPC;
+			shift(rm, k + 1, 1);
+			x = &rm->r[k];
+			x[1] = *x;
+			x[1].start = end;
+			x->end = start;
+			return 0;
+		}
+		if (x->start < start) {
+			x->end = start;
+		} else if (x->end > end) {
+			x->start = end;
+			return 0;
+		} else {
+			shift(rm, k--, -1);
+		}
+	}
+	return 0;
 }

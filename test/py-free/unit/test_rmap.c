@@ -702,9 +702,9 @@ static void model_check(const struct model *m, unsigned int op)
 }
 
 /*
- * Random adds, carves and removes in a small table: ranges move to either end of
- * their storage, and the map must stay what a page-by-page model says, refuse
- * what the model refuses, and use all of its room.
+ * Random adds (some refusing any overlap), carves and removes in a small table: ranges
+ * move to either end of their storage, and the map must stay what a page-by-page model
+ * says, refuse what the model refuses, and use all of its room.
  */
 static void model_random_ops(unsigned int cap)
 {
@@ -716,7 +716,7 @@ static void model_random_ops(unsigned int cap)
 	for (unsigned int op = 0; op < 200000; op++) {
 		unsigned int a = model_rand(MODEL_PAGES), len = 1 + model_rand(6);
 		unsigned int b = a + len > MODEL_PAGES ? MODEL_PAGES : a + len;
-		unsigned int what = model_rand(10), kind = kinds[model_rand(4)];
+		unsigned int what = model_rand(12), kind = kinds[model_rand(4)];
 		unsigned char next[MODEL_PAGES];
 		int want = 0, err;
 		struct copy c;
@@ -731,6 +731,10 @@ static void model_random_ops(unsigned int cap)
 				if (next[p] && next[p] != S && next[p] != PAY)
 					want = -KHO_E_OVERLAP;
 				next[p] = PAY;
+			} else if (what >= 10) { /* add_new */
+				if (next[p])
+					want = -KHO_E_OVERLAP;
+				next[p] = (unsigned char)kind;
 			} else if (next[p] == kind) { /* remove */
 				next[p] = 0;
 			}
@@ -742,6 +746,9 @@ static void model_random_ops(unsigned int cap)
 		else if (what < 8)
 			err = kho_rmap_carve(&m->rm, a * 0x1000ull, b * 0x1000ull, PAY,
 					     NULL);
+		else if (what >= 10)
+			err = kho_rmap_add_new(&m->rm, a * 0x1000ull, b * 0x1000ull, kind,
+					       NULL);
 		else
 			err = kho_rmap_remove(&m->rm, a * 0x1000ull, b * 0x1000ull, kind);
 		if (err == -KHO_E_NOSPC && !want) {
