@@ -129,13 +129,15 @@ static void shift(struct kho_rmap *rm, unsigned int k, int d)
 
 /*
  * Put [start, end) of kind and label in the map, merged with the ranges of kind and
- * label it overlaps or touches. Ranges of a kind in cut (1u << kind) lose their part
- * inside it; any other range overlapping it is -KHO_E_OVERLAP. The ranges it spans
- * are replaced at once by at most three: what is left of the first, the merged
- * range, what is left of the last. The map is unchanged on error.
+ * label it overlaps or touches. Ranges of a kind in cut (1u << kind; not kind's own:
+ * -KHO_E_INVAL) lose their part inside it; any other range overlapping it is
+ * -KHO_E_OVERLAP. The ranges it spans are replaced at once by at most three: what is
+ * left of the first, the merged range, what is left of the last. The map is
+ * unchanged on error. cut comes second so that the public calls, which take the
+ * other arguments in the same order, pass them on where they already are.
  */
-static int paint(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
-		 const char *label, unsigned int cut)
+static int paint(struct kho_rmap *rm, unsigned int cut, u64 start, u64 end,
+		 unsigned int kind, const char *label)
 {
 	const struct kho_range *r = rm->r;
 	const struct kho_range *tail = NULL;
@@ -143,7 +145,7 @@ static int paint(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 	unsigned int nr = rm->nr, lo = nr, hi, n = 0;
 	int d;
 
-	if (bad_range(start, end, kind))
+	if (bad_range(start, end, kind) || cut >> kind & 1)
 		return -KHO_E_INVAL;
 	/* Ranges mostly arrive in ascending order: then there is nothing to scan. */
 	if (nr && start <= r[nr - 1].end) {
@@ -188,7 +190,7 @@ static int paint(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		 const char *label)
 {
-	return paint(rm, start, end, kind, label, 0);
+	return paint(rm, 0, start, end, kind, label);
 }
 
 unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
@@ -228,14 +230,13 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 			const char *label, unsigned int from)
 {
-	return kind == from ? -KHO_E_INVAL
-			    : paint(rm, start, end, kind, label, 1u << from);
+	return paint(rm, 1u << from, start, end, kind, label);
 }
 
 int kho_rmap_carve(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		   const char *label)
 {
-	return kho_rmap_carve_from(rm, start, end, kind, label, KHO_KIND_SCRATCH);
+	return paint(rm, 1u << KHO_KIND_SCRATCH, start, end, kind, label);
 }
 
 const struct kho_range *kho_rmap_find(const struct kho_rmap *rm, u64 phys)
@@ -323,7 +324,7 @@ unsigned int kho_rmap_kinds(const struct kho_rmap *rm, u64 start, u64 end)
 int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		     const char *label)
 {
-	return paint(rm, start, end, kind, label, STRICT);
+	return paint(rm, STRICT, start, end, kind, label);
 }
 
 int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
