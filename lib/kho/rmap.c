@@ -337,18 +337,16 @@ int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 
 		if (x->kind != kind)
 			continue;
-		if (x->start < start && x->end > end) {
-			/* A split: the part above end goes into a new entry. */
-			if (rm->nr == rm->cap)
-				return -KHO_E_NOSPC;
-			shift(rm, k + 1, 1);
-			x = &rm->r[k];
-			x[1] = *x;
-			x[1].start = end;
-			x->end = start;
-			return 0;
-		}
 		if (x->start < start) {
+			if (x->end > end) {
+				/* A split: the part above end goes into a new entry. */
+				if (rm->nr == rm->cap)
+					return -KHO_E_NOSPC;
+				shift(rm, k + 1, 1);
+				x = &rm->r[k];
+				x[1] = *x;
+				x[1].start = end;
+			}
 			x->end = start;
 		} else if (x->end > end) {
 			x->start = end;
