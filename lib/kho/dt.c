@@ -12,13 +12,14 @@ static u32 be32_at(const void *p)
 	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
 }
 
-static void put_be32(void *p, u32 v)
+/* The value of n big-endian cells at p. */
+static u64 read_cells(const u8 *p, int n)
 {
-	u8 *b = p;
-	b[0] = (u8)(v >> 24);
-	b[1] = (u8)(v >> 16);
-	b[2] = (u8)(v >> 8);
-	b[3] = (u8)v;
+	u64 v = 0;
+
+	for (int i = 0; i < 4 * n; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 static int cell_prop(const void *dt, int node, const char *name, int *out)
@@ -45,25 +46,18 @@ int kho_dt_cells(const void *dt, int node, struct kho_cells *c)
 	return err;
 }
 
-static u64 read_cells(const u8 *p, int n)
-{
-	return n == 2 ? (u64)be32_at(p) << 32 | be32_at(p + 4) : be32_at(p);
-}
-
 void kho_dt_read_pair(const void *p, const struct kho_cells *c, u64 *addr, u64 *size)
 {
 	*addr = read_cells(p, c->addr);
 	*size = read_cells((const u8 *)p + 4 * c->addr, c->size);
 }
 
+/* v in n big-endian cells at p; -KHO_E_CELLS if it does not fit (p is written). */
 static int write_cells(u8 *p, int n, u64 v)
 {
-	if (n == 1 && v >> 32)
-		return -KHO_E_CELLS;
-	if (n == 2)
-		put_be32(p, (u32)(v >> 32));
-	put_be32(p + 4 * (n - 1), (u32)v);
-	return 0;
+	for (int i = 4 * n; i-- > 0; v >>= 8)
+		p[i] = (u8)v;
+	return v ? -KHO_E_CELLS : 0;
 }
 
 int kho_dt_write_pair(void *buf, const struct kho_cells *c, u64 addr, u64 size)
