@@ -140,9 +140,8 @@ static int paint(struct kho_rmap *rm, unsigned int cut, u64 start, u64 end,
 		 unsigned int kind, const char *label)
 {
 	const struct kho_range *r = rm->r;
-	const struct kho_range *tail = NULL;
-	struct kho_range nw[3], mid;
-	unsigned int nr = rm->nr, lo = nr, hi, n = 0;
+	struct kho_range nw[3];
+	unsigned int nr = rm->nr, lo = nr, hi, left = 0, n = 1;
 	int d;
 
 	if (bad_range(start, end, kind) || cut >> kind & 1)
@@ -158,32 +157,34 @@ static int paint(struct kho_rmap *rm, unsigned int cut, u64 start, u64 end,
 		if (r[hi].start < end && r[hi].end > start &&
 		    (same(&r[hi], kind, label) ? cut & STRICT : !(cut >> r[hi].kind & 1)))
 			return -KHO_E_OVERLAP;
-	put_range(&mid, start, end, kind, label);
+	/* nw[0]: what is left of the first range, [1]: the merged one, [2]: the last's.
+	 */
+	put_range(&nw[1], start, end, kind, label);
 	if (lo < hi) {
 		/* Only the first and the last range can reach outside [start, end). */
 		const struct kho_range *x = &r[lo], *y = &r[hi - 1];
 
 		if (same(x, kind, label)) {
-			mid.start = x->start < start ? x->start : start;
+			nw[1].start = x->start < start ? x->start : start;
 		} else if (x->start < start) {
-			nw[n] = *x; /* x ends at or above start: it touches or overlaps */
-			nw[n++].end = start;
+			nw[0] = *x; /* x ends at or above start: it touches or overlaps */
+			nw[0].end = start;
+			left = 1;
 		}
-		if (same(y, kind, label))
-			mid.end = y->end > end ? y->end : end;
-		else if (y->end > end)
-			tail = y;
+		if (same(y, kind, label)) {
+			nw[1].end = y->end > end ? y->end : end;
+		} else if (y->end > end) {
+			nw[2] = *y; /* which starts at or below end */
+			nw[2].start = end;
+			n++;
+		}
 	}
-	nw[n++] = mid;
-	if (tail) {
-		nw[n] = *tail; /* which starts at or below end */
-		nw[n++].start = end;
-	}
+	n += left;
 	d = (int)(n - (hi - lo));
 	if (d > 0 && nr + (unsigned int)d > rm->cap)
 		return -KHO_E_NOSPC;
 	shift(rm, d > 0 ? hi : lo + n, d);
-	memcpy(&rm->r[lo], nw, n * sizeof(*nw));
+	memcpy(&rm->r[lo], nw + 1 - left, n * sizeof(*nw));
 	return 0;
 }
 
