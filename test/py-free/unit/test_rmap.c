@@ -608,6 +608,23 @@ static void test_full_carve_refused_unchanged(void **state)
 	assert_same(&rm, &c, "a carve without room for the split");
 }
 
+/* A carve at the edge of scratch needs one entry, or none when it merges. */
+static void test_full_carve_at_edge_fits(void **state)
+{
+	struct kho_range st[2];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 2);
+	sim_expect(kho_rmap_add(&rm, 0x0, 0x10000, S, NULL), 0);
+	sim_expect(kho_rmap_carve(&rm, 0x0, 0x1000, PAY, "k"), 0);
+	ASSERT_MAP(&rm, { 0x0, 0x1000, PAY }, { 0x1000, 0x10000, S });
+	sim_expect(kho_rmap_carve(&rm, 0x1000, 0x2000, PAY, "k"), 0);
+	ASSERT_MAP(&rm, { 0x0, 0x2000, PAY }, { 0x2000, 0x10000, S });
+	sim_expect(kho_rmap_carve(&rm, 0x2000, 0x10000, PAY, "k"), 0);
+	ASSERT_MAP(&rm, { 0x0, 0x10000, PAY });
+}
+
 static void test_full_remove_split_refused_unchanged(void **state)
 {
 	struct kho_range st[2];
@@ -816,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_remove_without_split_when_full),
 		cmocka_unit_test(test_full_add_refused_unchanged),
 		cmocka_unit_test(test_full_carve_refused_unchanged),
+		cmocka_unit_test(test_full_carve_at_edge_fits),
 		cmocka_unit_test(test_full_remove_split_refused_unchanged),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_model_random_ops),
