@@ -467,15 +467,29 @@ static void test_kinds_empty_map(void **state)
 	assert_int_equal(kho_rmap_kinds(&rm, 0x1000, 0x2000), 0);
 }
 
+/* A map in storage st (an array) of the unlabelled ranges given, added in order. */
+static void fill(struct kho_rmap *rm, struct kho_range *st, unsigned int cap,
+		 const struct want *w, unsigned int n)
+{
+	kho_rmap_init(rm, st, cap);
+	for (unsigned int i = 0; i < n; i++)
+		sim_expect(kho_rmap_add(rm, w[i].start, w[i].end, w[i].kind, NULL), 0);
+}
+
+#define FILL(rm, st, ...)                                                                \
+	do {                                                                             \
+		const struct want w_[] = { __VA_ARGS__ };                                \
+		fill((rm), (st), sizeof(st) / sizeof((st)[0]), w_,                       \
+		     sizeof(w_) / sizeof(w_[0]));                                        \
+	} while (0)
+
 static void test_kinds_touching_edges_do_not_count(void **state)
 {
 	struct kho_range st[8];
 	struct kho_rmap rm;
 
 	(void)state;
-	kho_rmap_init(&rm, st, 8);
-	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, P, NULL), 0);
-	sim_expect(kho_rmap_add(&rm, 0x3000, 0x4000, M, NULL), 0);
+	FILL(&rm, st, { 0x1000, 0x2000, P }, { 0x3000, 0x4000, M });
 	assert_int_equal(kho_rmap_kinds(&rm, 0x2000, 0x3000), 0);
 	assert_int_equal(kho_rmap_kinds(&rm, 0x0, 0x1000), 0);
 	assert_int_equal(kho_rmap_kinds(&rm, 0x4000, 0x5000), 0);
@@ -490,12 +504,9 @@ static void test_kinds_several_and_labels(void **state)
 	struct kho_rmap rm;
 
 	(void)state;
-	kho_rmap_init(&rm, st, 8);
-	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, P, NULL), 0);
-	sim_expect(kho_rmap_add(&rm, 0x2000, 0x3000, M, NULL), 0);
-	sim_expect(kho_rmap_add(&rm, 0x5000, 0x6000, S, NULL), 0);
+	FILL(&rm, st, { 0x1000, 0x2000, P }, { 0x2000, 0x3000, M }, { 0x5000, 0x6000, S },
+	     { 0x8000, 0x9000, P });
 	sim_expect(kho_rmap_add(&rm, 0x6000, 0x7000, PAY, "kernel"), 0);
-	sim_expect(kho_rmap_add(&rm, 0x8000, 0x9000, P, NULL), 0);
 	/* Every kind met, not only the first; the label bit only for a labelled one. */
 	assert_int_equal(kho_rmap_kinds(&rm, 0x1800, 0x5800), BIT(P) | BIT(M) | BIT(S));
 	assert_int_equal(kho_rmap_kinds(&rm, 0x0, 0x10000),
@@ -512,9 +523,7 @@ static void test_kinds_top_of_address_space(void **state)
 	const u64 top = ~0ull;
 
 	(void)state;
-	kho_rmap_init(&rm, st, 8);
-	sim_expect(kho_rmap_add(&rm, top - 0x2000, top - 0x1000, M, NULL), 0);
-	sim_expect(kho_rmap_add(&rm, top - 0x1000, top, P, NULL), 0);
+	FILL(&rm, st, { top - 0x2000, top - 0x1000, M }, { top - 0x1000, top, P });
 	assert_int_equal(kho_rmap_kinds(&rm, top - 1, top), BIT(P));
 	assert_int_equal(kho_rmap_kinds(&rm, top - 0x1001, top - 0xfff), BIT(M) | BIT(P));
 	assert_int_equal(kho_rmap_kinds(&rm, 0, top), BIT(M) | BIT(P));
@@ -615,8 +624,7 @@ static void test_full_carve_at_edge_fits(void **state)
 	struct kho_rmap rm;
 
 	(void)state;
-	kho_rmap_init(&rm, st, 2);
-	sim_expect(kho_rmap_add(&rm, 0x0, 0x10000, S, NULL), 0);
+	FILL(&rm, st, { 0x0, 0x10000, S });
 	sim_expect(kho_rmap_carve(&rm, 0x0, 0x1000, PAY, "k"), 0);
 	ASSERT_MAP(&rm, { 0x0, 0x1000, PAY }, { 0x1000, 0x10000, S });
 	sim_expect(kho_rmap_carve(&rm, 0x1000, 0x2000, PAY, "k"), 0);
