@@ -146,12 +146,12 @@ static int paint(struct kho_rmap *rm, unsigned int cut, u64 start, u64 end,
 
 	if (bad_range(start, end, kind) || cut >> kind & 1)
 		return -KHO_E_INVAL;
-	/* Ranges mostly arrive in ascending order: then there is nothing to scan. */
-	if (nr && start <= r[nr - 1].end) {
-		lo = kho_rmap_lower_bound(rm, start);
-		if (lo && r[lo - 1].end == start)
-			lo--;
-	}
+	/*
+	 * Ranges mostly arrive in ascending order: then there is nothing to scan.
+	 * Else the scan starts at the first range ending at or above start.
+	 */
+	if (nr && start <= r[nr - 1].end)
+		lo = start ? kho_rmap_lower_bound(rm, start - 1) : 0;
 	/* r[lo..hi): every range overlapping or touching [start, end). */
 	for (hi = lo; hi < nr && r[hi].start <= end; hi++)
 		if (r[hi].start < end && r[hi].end > start &&
