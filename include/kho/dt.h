@@ -34,7 +34,7 @@ void kho_dt_read_pair(const void *p, const struct kho_cells *c, u64 *addr, u64 *
 
 /*
  * Encode <addr size> into buf (at least 16 bytes). Returns the byte length, or
- * -KHO_E_CELLS if a value does not fit one cell.
+ * -KHO_E_CELLS if a value does not fit one cell (buf may be written then too).
  */
 int kho_dt_write_pair(void *buf, const struct kho_cells *c, u64 addr, u64 size);
 

@@ -99,6 +99,14 @@ int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 unsigned int kho_rmap_overlap_kind(const struct kho_rmap *rm, u64 start, u64 end);
 
 /*
+ * The kinds of all ranges overlapping [start, end), as a mask of 1u << kind, plus
+ * KHO_RMAP_LABELLED if any of them has a label (0 if none; ranges that only touch
+ * [start, end) do not count).
+ */
+unsigned int kho_rmap_kinds(const struct kho_rmap *rm, u64 start, u64 end);
+#define KHO_RMAP_LABELLED 1u /* bit 0: no range is of kind 0 */
+
+/*
  * Take [start, end) out of every range of kind (other kinds are untouched).
  * Errors: -KHO_E_INVAL, -KHO_E_NOSPC (a split needs a free slot).
  */

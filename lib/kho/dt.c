@@ -12,13 +12,14 @@ static u32 be32_at(const void *p)
 	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
 }
 
-static void put_be32(void *p, u32 v)
+/* The value of n big-endian cells at p. */
+static u64 read_cells(const u8 *p, int n)
 {
-	u8 *b = p;
-	b[0] = (u8)(v >> 24);
-	b[1] = (u8)(v >> 16);
-	b[2] = (u8)(v >> 8);
-	b[3] = (u8)v;
+	u64 v = 0;
+
+	for (int i = 0; i < 4 * n; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 static int cell_prop(const void *dt, int node, const char *name, int *out)
@@ -45,25 +46,18 @@ int kho_dt_cells(const void *dt, int node, struct kho_cells *c)
 	return err;
 }
 
-static u64 read_cells(const u8 *p, int n)
-{
-	return n == 2 ? (u64)be32_at(p) << 32 | be32_at(p + 4) : be32_at(p);
-}
-
 void kho_dt_read_pair(const void *p, const struct kho_cells *c, u64 *addr, u64 *size)
 {
 	*addr = read_cells(p, c->addr);
 	*size = read_cells((const u8 *)p + 4 * c->addr, c->size);
 }
 
+/* v in n big-endian cells at p; -KHO_E_CELLS if it does not fit (p is written). */
 static int write_cells(u8 *p, int n, u64 v)
 {
-	if (n == 1 && v >> 32)
-		return -KHO_E_CELLS;
-	if (n == 2)
-		put_be32(p, (u32)(v >> 32));
-	put_be32(p + 4 * (n - 1), (u32)v);
-	return 0;
+	for (int i = 4 * n; i-- > 0; v >>= 8)
+		p[i] = (u8)v;
+	return v ? -KHO_E_CELLS : 0;
 }
 
 int kho_dt_write_pair(void *buf, const struct kho_cells *c, u64 addr, u64 size)
@@ -99,15 +93,18 @@ static int node_enabled(const void *dt, int node)
 static int each_pair(const u8 *p, int len, const struct kho_cells *c,
 		     int (*fn)(void *, u64, u64), void *arg)
 {
-	int entry = 4 * (c->addr + c->size);
+	int entry = 4 * (c->addr + c->size), rest = len;
 
-	if (len % entry)
+	/* len % entry without a division: ARMv7-A has none, libgcc's is 700 bytes. */
+	while (rest > 0)
+		rest -= entry;
+	if (rest)
 		return -KHO_E_PROP;
-	for (int off = 0; off < len; off += entry) {
+	for (const u8 *end = p + len; p < end; p += entry) {
 		u64 base, size;
 		int err;
 
-		kho_dt_read_pair(p + off, c, &base, &size);
+		kho_dt_read_pair(p, c, &base, &size);
 		err = fn(arg, base, size);
 		if (err < 0)
 			return err;
@@ -309,15 +306,15 @@ static int resmem_dynamic(const void *dt, int node, const struct kho_cells *c,
 {
 	int len;
 	const u8 *p = fdt_getprop(dt, node, "size", &len);
+	u64 size;
 
 	if (!p || len != 4 * c->size)
 		return -KHO_E_PROP;
-	x->r.size = read_cells(p, c->size);
+	size = read_cells(p, c->size);
 	p = fdt_getprop(dt, node, "alignment", &len);
 	if (p && len == 4 * c->size)
 		x->r.align = read_cells(p, c->size);
-	x->count++;
-	return x->fn(x->arg, &x->r);
+	return resmem_reg(x, KHO_RESMEM_DYNAMIC, size);
 }
 
 static int resmem_node(const void *dt, int node, const struct kho_cells *c,
@@ -329,7 +326,6 @@ static int resmem_node(const void *dt, int node, const struct kho_cells *c,
 	x->r.name = fdt_get_name(dt, node, NULL);
 	x->r.flags = resmem_flags(dt, node);
 	x->r.align = 0;
-	x->r.base = KHO_RESMEM_DYNAMIC;
 	return reg ? each_pair(reg, len, c, resmem_reg, x)
 		   : resmem_dynamic(dt, node, c, x);
 }

@@ -63,22 +63,17 @@ static u32 page_size(const struct kho_out *out)
  * May [start, end) join the preserved ranges of rm? Preserved memory may overlap
  * itself (1 if it does, 0 if nothing is there); anything else is -KHO_E_OVERLAP,
  * and firmware anywhere in the range -KHO_E_PROTECTED (not only when it is the
- * first range met).
+ * first range met). A labelled preserved range is another owner's: -KHO_E_OVERLAP.
  */
 static int rm_conflict(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	int ret = 0;
+	unsigned int kinds = kho_rmap_kinds(rm, start, end);
 
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++) {
-		if (rm->r[k].kind == KHO_KIND_FIRMWARE)
-			return -KHO_E_PROTECTED;
-		if (rm->r[k].kind != KHO_KIND_PRESERVED || rm->r[k].label)
-			ret = -KHO_E_OVERLAP;
-		else if (!ret)
-			ret = 1;
-	}
-	return ret;
+	if (kinds & 1u << KHO_KIND_FIRMWARE)
+		return -KHO_E_PROTECTED;
+	if (kinds & ~(1u << KHO_KIND_PRESERVED))
+		return -KHO_E_OVERLAP;
+	return kinds != 0;
 }
 
 static int map_set(struct kho_out *out, u64 phys, unsigned int order, int value)

@@ -124,51 +124,74 @@ static void shift(struct kho_rmap *rm, unsigned int k, int d)
 	rm->nr += d;
 }
 
+/* In paint()'s cut: a range of kind and label overlapping is refused too. */
+#define STRICT 1u /* bit 0: no range is of kind 0 */
+
+/*
+ * Put [start, end) of kind and label in the map, merged with the ranges of kind and
+ * label it overlaps or touches. Ranges of a kind in cut (1u << kind; not kind's own:
+ * -KHO_E_INVAL) lose their part inside it; any other range overlapping it is
+ * -KHO_E_OVERLAP. The ranges it spans are replaced at once by at most three: what is
+ * left of the first, the merged range, what is left of the last. The map is
+ * unchanged on error. cut comes second so that the public calls, which take the
+ * other arguments in the same order, pass them on where they already are.
+ */
+static int paint(struct kho_rmap *rm, unsigned int cut, u64 start, u64 end,
+		 unsigned int kind, const char *label)
+{
+	const struct kho_range *r = rm->r;
+	struct kho_range nw[3];
+	unsigned int nr = rm->nr, lo = nr, hi, left = 0, n = 1;
+	int d;
+
+	if (bad_range(start, end, kind) || cut >> kind & 1)
+		return -KHO_E_INVAL;
+	/*
+	 * Ranges mostly arrive in ascending order: then there is nothing to scan.
+	 * Else the scan starts at the first range ending at or above start.
+	 */
+	if (nr && start <= r[nr - 1].end)
+		lo = start ? kho_rmap_lower_bound(rm, start - 1) : 0;
+	/* r[lo..hi): every range overlapping or touching [start, end). */
+	for (hi = lo; hi < nr && r[hi].start <= end; hi++)
+		if (r[hi].start < end && r[hi].end > start &&
+		    (same(&r[hi], kind, label) ? cut & STRICT : !(cut >> r[hi].kind & 1)))
+			return -KHO_E_OVERLAP;
+	/* nw[0]: what is left of the first range, [1]: the merged one, [2]: the last's.
+	 */
+	put_range(&nw[1], start, end, kind, label);
+	if (lo < hi) {
+		/* Only the first and the last range can reach outside [start, end). */
+		const struct kho_range *x = &r[lo], *y = &r[hi - 1];
+
+		if (same(x, kind, label)) {
+			nw[1].start = x->start < start ? x->start : start;
+		} else if (x->start < start) {
+			nw[0] = *x; /* x ends at or above start: it touches or overlaps */
+			nw[0].end = start;
+			left = 1;
+		}
+		if (same(y, kind, label)) {
+			nw[1].end = y->end > end ? y->end : end;
+		} else if (y->end > end) {
+			nw[2] = *y; /* which starts at or below end */
+			nw[2].start = end;
+			n++;
+		}
+	}
+	n += left;
+	d = (int)(n - (hi - lo));
+	if (d > 0 && nr + (unsigned int)d > rm->cap)
+		return -KHO_E_NOSPC;
+	shift(rm, d > 0 ? hi : lo + n, d);
+	memcpy(&rm->r[lo], nw + 1 - left, n * sizeof(*nw));
+	return 0;
+}
+
 int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		 const char *label)
 {
-	struct kho_range *r = rm->r;
-	unsigned int nr = rm->nr, k = nr, lo = nr, hi = 0;
-
-	if (bad_range(start, end, kind))
-		return -KHO_E_INVAL;
-	/* Ranges mostly arrive in ascending order: then there is nothing to scan. */
-	if (nr && (start < r[nr - 1].end ||
-		   (start == r[nr - 1].end && same(&r[nr - 1], kind, label)))) {
-		/*
-		 * Find the span lo..hi of same-kind ranges to merge, taking in their
-		 * ends: no other range lies between, or it would overlap one of them.
-		 * The scan starts at the first range ending at or above start.
-		 */
-		for (k = start ? kho_rmap_lower_bound(rm, start - 1) : 0;
-		     k < nr && r[k].start <= end; k++) {
-			if (!same(&r[k], kind, label)) {
-				if (r[k].start < end && r[k].end > start)
-					return -KHO_E_OVERLAP;
-				continue;
-			}
-			if (lo == nr) {
-				lo = k;
-				start = r[k].start < start ? r[k].start : start;
-			}
-			if (r[k].end > end)
-				end = r[k].end;
-			hi = k + 1;
-		}
-		/* Ranges are never empty: one at most starts at end, after the loop. */
-		if (k && r[k - 1].start == end)
-			k--;
-	}
-	if (lo < hi) {
-		k = lo;
-		shift(rm, lo + 1, (int)(lo + 1 - hi));
-	} else if (nr == rm->cap) {
-		return -KHO_E_NOSPC;
-	} else {
-		shift(rm, k, 1);
-	}
-	put_range(&rm->r[k], start, end, kind, label);
-	return 0;
+	return paint(rm, 0, start, end, kind, label);
 }
 
 unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
@@ -205,80 +228,16 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 	return (unsigned int)(p - r);
 }
 
-/*
- * The first range overlapping [start, end) whose kind is not in skip (bit 1 << kind)
- * and which is not of kind and label (kind 0 matches none), or NULL.
- */
-static const struct kho_range *first_other(const struct kho_rmap *rm, u64 start, u64 end,
-					   unsigned int skip, unsigned int kind,
-					   const char *label)
-{
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++)
-		if (!(skip >> rm->r[k].kind & 1) && !same(&rm->r[k], kind, label))
-			return &rm->r[k];
-	return NULL;
-}
-
-/*
- * Cut [start, end) out of every range of kind from. Inside one such range, the
- * only one there then, [start, end) is put in the hole as kind and label if kind
- * is not 0 (the table moves once): returns 1 then, else 0, or -KHO_E_NOSPC if the
- * split has no room (before anything changed).
- */
-static int cut_kind(struct kho_rmap *rm, u64 start, u64 end, unsigned int from,
-		    unsigned int kind, const char *label)
-{
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++) {
-		struct kho_range *x = &rm->r[k];
-		unsigned int put = kind != 0;
-
-		if (x->kind != from)
-			continue;
-		if (x->start < start && x->end > end) {
-			if (rm->cap - rm->nr < 1 + put)
-				return -KHO_E_NOSPC;
-			shift(rm, k + 1, 1 + (int)put);
-			x = &rm->r[k];
-			x[1 + put] = *x;
-			x[1 + put].start = end;
-			x->end = start;
-			if (put)
-				put_range(x + 1, start, end, kind, label);
-			return (int)put;
-		}
-		if (x->start < start) {
-			x->end = start;
-		} else if (x->end > end) {
-			x->start = end;
-			return 0;
-		} else {
-			shift(rm, k--, -1);
-		}
-	}
-	return 0;
-}
-
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 			const char *label, unsigned int from)
 {
-	if (bad_range(start, end, kind) || kind == from)
-		return -KHO_E_INVAL;
-	if (first_other(rm, start, end, 1u << from, kind, label))
-		return -KHO_E_OVERLAP;
-	/* Room for the worst case first: the map is unchanged on error. */
-	if (rm->nr + 2 > rm->cap)
-		return -KHO_E_NOSPC;
-	return cut_kind(rm, start, end, from, kind, label)
-		       ? 0
-		       : kho_rmap_add(rm, start, end, kind, label);
+	return paint(rm, 1u << from, start, end, kind, label);
 }
 
 int kho_rmap_carve(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		   const char *label)
 {
-	return kho_rmap_carve_from(rm, start, end, kind, label, KHO_KIND_SCRATCH);
+	return paint(rm, 1u << KHO_KIND_SCRATCH, start, end, kind, label);
 }
 
 const struct kho_range *kho_rmap_find(const struct kho_rmap *rm, u64 phys)
@@ -299,18 +258,20 @@ int kho_rmap_check_write(const struct kho_rmap *rm, u64 start, u64 end)
 		return -KHO_E_WRAP;
 	if (start == end)
 		return -KHO_E_INVAL;
-	return first_other(rm, start, end, WRITABLE, 0, NULL) ? -KHO_E_PROTECTED : 0;
+	return kho_rmap_kinds(rm, start, end) & ~(WRITABLE | KHO_RMAP_LABELLED)
+		       ? -KHO_E_PROTECTED
+		       : 0;
 }
 
 int kho_rmap_covered(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 {
+	const struct kho_range *x = rm->r + kho_rmap_lower_bound(rm, start);
 	u64 at = start;
 
-	for (unsigned int k = kho_rmap_lower_bound(rm, start); k < rm->nr && at < end;
-	     k++) {
-		if (rm->r[k].start > at || rm->r[k].kind != kind)
+	for (; x < rm->r + rm->nr && at < end; x++) {
+		if (x->start > at || x->kind != kind)
 			return 0;
-		at = rm->r[k].end;
+		at = x->end;
 	}
 	return at >= end;
 }
@@ -320,8 +281,7 @@ int kho_rmap_alloc_scratch(struct kho_rmap *rm, u64 size, u64 align, u64 min,
 {
 	if (!size || !align || (align & (align - 1)))
 		return -KHO_E_INVAL;
-	for (unsigned int k = 0; k < rm->nr; k++) {
-		const struct kho_range *x = &rm->r[k];
+	for (const struct kho_range *x = rm->r; x < rm->r + rm->nr; x++) {
 		u64 from = x->start > min ? x->start : min;
 		u64 at = (from + align - 1) & ~(align - 1);
 
@@ -347,23 +307,54 @@ u64 kho_rmap_total(const struct kho_rmap *rm, unsigned int kind)
 
 unsigned int kho_rmap_overlap_kind(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	const struct kho_range *x = first_other(rm, start, end, 0, 0, NULL);
+	unsigned int k = kho_rmap_lower_bound(rm, start);
 
-	return x ? x->kind : 0;
+	return k < rm->nr && rm->r[k].start < end ? rm->r[k].kind : 0;
+}
+
+unsigned int kho_rmap_kinds(const struct kho_rmap *rm, u64 start, u64 end)
+{
+	const struct kho_range *x = rm->r + kho_rmap_lower_bound(rm, start);
+	unsigned int kinds = 0;
+
+	for (; x < rm->r + rm->nr && x->start < end; x++)
+		kinds |= 1u << x->kind | (x->label != NULL);
+	return kinds;
 }
 
 int kho_rmap_add_new(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		     const char *label)
 {
-	/* kho_rmap_add() reports a bad range, before an overlap. */
-	if (!bad_range(start, end, kind) && kho_rmap_overlap_kind(rm, start, end))
-		return -KHO_E_OVERLAP;
-	return kho_rmap_add(rm, start, end, kind, label);
+	return paint(rm, STRICT, start, end, kind, label);
 }
 
 int kho_rmap_remove(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
 {
 	if (bad_range(start, end, kind))
 		return -KHO_E_INVAL;
-	return cut_kind(rm, start, end, kind, 0, NULL);
+	for (unsigned int k = kho_rmap_lower_bound(rm, start);
+	     k < rm->nr && rm->r[k].start < end; k++) {
+		struct kho_range *x = &rm->r[k];
+
+		if (x->kind != kind)
+			continue;
+		if (x->start < start) {
+			if (x->end > end) {
+				/* A split: the part above end goes into a new entry. */
+				if (rm->nr == rm->cap)
+					return -KHO_E_NOSPC;
+				shift(rm, k + 1, 1);
+				x = &rm->r[k];
+				x[1] = *x;
+				x[1].start = end;
+			}
+			x->end = start;
+		} else if (x->end > end) {
+			x->start = end;
+			return 0;
+		} else {
+			shift(rm, k--, -1);
+		}
+	}
+	return 0;
 }

@@ -367,6 +367,29 @@ static void test_memory_one_cell_default(void **state)
 	assert_int_equal(b.size[0], 0x8000000);
 }
 
+/* Entries of three cells: whole ones are read, a partial one refuses the node. */
+static void test_memory_reg_three_cell_entries(void **state)
+{
+	struct banks b = { .n = 0 };
+	int a;
+
+	(void)state;
+	new_dt(2, 1);
+	a = node(0, "memory@40000000");
+	cells(a, "reg", (const u32[]){ 0, 0x40000000, 0x1000, 0x1, 0, 0x2000 }, 6);
+	sim_expect(kho_dt_for_each_memory(dt, collect_bank, &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_int_equal(b.base[1], 0x100000000ull);
+	assert_int_equal(b.size[1], 0x2000);
+	cells(a, "reg", (const u32[]){ 0, 0x40000000, 0x1000, 0x1, 0 }, 5);
+	b.n = 0;
+	sim_expect(kho_dt_for_each_memory(dt, collect_bank, &b), -KHO_E_PROP);
+	assert_int_equal(b.n, 0);
+	cells(a, "reg", (const u32[]){ 0 }, 0);
+	sim_expect(kho_dt_for_each_memory(dt, collect_bank, &b), 0);
+	assert_int_equal(b.n, 0);
+}
+
 static void test_memory_disabled_and_other_nodes_ignored(void **state)
 {
 	struct banks b = { .n = 0 };
@@ -571,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_resmem_callback_error_stops),
 		cmocka_unit_test(test_memory_banks_and_reg_entries),
 		cmocka_unit_test(test_memory_one_cell_default),
+		cmocka_unit_test(test_memory_reg_three_cell_entries),
 		cmocka_unit_test(test_memory_disabled_and_other_nodes_ignored),
 		cmocka_unit_test(test_mem_from_dt),
 		cmocka_unit_test(test_mem_from_dt_identity_windows),

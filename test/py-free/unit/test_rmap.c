@@ -454,6 +454,82 @@ static void test_find_lower_bound_overlap_kind(void **state)
 	assert_int_equal(kho_rmap_overlap_kind(&rm, 0x2000, 0x3000), 0);
 }
 
+#define BIT(k) (1u << (k))
+
+static void test_kinds_empty_map(void **state)
+{
+	struct kho_range st[4];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 4);
+	assert_int_equal(kho_rmap_kinds(&rm, 0, ~0ull), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x1000, 0x2000), 0);
+}
+
+/* A map in storage st (an array) of the unlabelled ranges given, added in order. */
+static void fill(struct kho_rmap *rm, struct kho_range *st, unsigned int cap,
+		 const struct want *w, unsigned int n)
+{
+	kho_rmap_init(rm, st, cap);
+	for (unsigned int i = 0; i < n; i++)
+		sim_expect(kho_rmap_add(rm, w[i].start, w[i].end, w[i].kind, NULL), 0);
+}
+
+#define FILL(rm, st, ...)                                                                \
+	do {                                                                             \
+		const struct want w_[] = { __VA_ARGS__ };                                \
+		fill((rm), (st), sizeof(st) / sizeof((st)[0]), w_,                       \
+		     sizeof(w_) / sizeof(w_[0]));                                        \
+	} while (0)
+
+static void test_kinds_touching_edges_do_not_count(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+
+	(void)state;
+	FILL(&rm, st, { 0x1000, 0x2000, P }, { 0x3000, 0x4000, M });
+	assert_int_equal(kho_rmap_kinds(&rm, 0x2000, 0x3000), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x0, 0x1000), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x4000, 0x5000), 0);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x1fff, 0x2000), BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, 0x2000, 0x3001), BIT(M));
+	assert_int_equal(kho_rmap_kinds(&rm, 0x3fff, 0x4000), BIT(M));
+}
+
+static void test_kinds_several_and_labels(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+
+	(void)state;
+	FILL(&rm, st, { 0x1000, 0x2000, P }, { 0x2000, 0x3000, M }, { 0x5000, 0x6000, S },
+	     { 0x8000, 0x9000, P });
+	sim_expect(kho_rmap_add(&rm, 0x6000, 0x7000, PAY, "kernel"), 0);
+	/* Every kind met, not only the first; the label bit only for a labelled one. */
+	assert_int_equal(kho_rmap_kinds(&rm, 0x1800, 0x5800), BIT(P) | BIT(M) | BIT(S));
+	assert_int_equal(kho_rmap_kinds(&rm, 0x0, 0x10000),
+			 BIT(P) | BIT(M) | BIT(S) | BIT(PAY) | KHO_RMAP_LABELLED);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x6800, 0x8001),
+			 BIT(PAY) | BIT(P) | KHO_RMAP_LABELLED);
+	assert_int_equal(kho_rmap_kinds(&rm, 0x3000, 0x5000), 0);
+}
+
+static void test_kinds_top_of_address_space(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+	const u64 top = ~0ull;
+
+	(void)state;
+	FILL(&rm, st, { top - 0x2000, top - 0x1000, M }, { top - 0x1000, top, P });
+	assert_int_equal(kho_rmap_kinds(&rm, top - 1, top), BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, top - 0x1001, top - 0xfff), BIT(M) | BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, 0, top), BIT(M) | BIT(P));
+	assert_int_equal(kho_rmap_kinds(&rm, 0, top - 0x2000), 0);
+}
+
 static void test_total_and_names(void **state)
 {
 	struct kho_range st[8];
@@ -539,6 +615,22 @@ static void test_full_carve_refused_unchanged(void **state)
 	take(&rm, &c);
 	sim_expect(kho_rmap_carve(&rm, 0x4000, 0x5000, PAY, "k"), -KHO_E_NOSPC);
 	assert_same(&rm, &c, "a carve without room for the split");
+}
+
+/* A carve at the edge of scratch needs one entry, or none when it merges. */
+static void test_full_carve_at_edge_fits(void **state)
+{
+	struct kho_range st[2];
+	struct kho_rmap rm;
+
+	(void)state;
+	FILL(&rm, st, { 0x0, 0x10000, S });
+	sim_expect(kho_rmap_carve(&rm, 0x0, 0x1000, PAY, "k"), 0);
+	ASSERT_MAP(&rm, { 0x0, 0x1000, PAY }, { 0x1000, 0x10000, S });
+	sim_expect(kho_rmap_carve(&rm, 0x1000, 0x2000, PAY, "k"), 0);
+	ASSERT_MAP(&rm, { 0x0, 0x2000, PAY }, { 0x2000, 0x10000, S });
+	sim_expect(kho_rmap_carve(&rm, 0x2000, 0x10000, PAY, "k"), 0);
+	ASSERT_MAP(&rm, { 0x0, 0x10000, PAY });
 }
 
 static void test_full_remove_split_refused_unchanged(void **state)
@@ -635,9 +727,9 @@ static void model_check(const struct model *m, unsigned int op)
 }
 
 /*
- * Random adds, carves and removes in a small table: ranges move to either end of
- * their storage, and the map must stay what a page-by-page model says, refuse
- * what the model refuses, and use all of its room.
+ * Random adds (some refusing any overlap), carves and removes in a small table: ranges
+ * move to either end of their storage, and the map must stay what a page-by-page model
+ * says, refuse what the model refuses, and use all of its room.
  */
 static void model_random_ops(unsigned int cap)
 {
@@ -649,7 +741,7 @@ static void model_random_ops(unsigned int cap)
 	for (unsigned int op = 0; op < 200000; op++) {
 		unsigned int a = model_rand(MODEL_PAGES), len = 1 + model_rand(6);
 		unsigned int b = a + len > MODEL_PAGES ? MODEL_PAGES : a + len;
-		unsigned int what = model_rand(10), kind = kinds[model_rand(4)];
+		unsigned int what = model_rand(12), kind = kinds[model_rand(4)];
 		unsigned char next[MODEL_PAGES];
 		int want = 0, err;
 		struct copy c;
@@ -664,6 +756,10 @@ static void model_random_ops(unsigned int cap)
 				if (next[p] && next[p] != S && next[p] != PAY)
 					want = -KHO_E_OVERLAP;
 				next[p] = PAY;
+			} else if (what >= 10) { /* add_new */
+				if (next[p])
+					want = -KHO_E_OVERLAP;
+				next[p] = (unsigned char)kind;
 			} else if (next[p] == kind) { /* remove */
 				next[p] = 0;
 			}
@@ -675,6 +771,9 @@ static void model_random_ops(unsigned int cap)
 		else if (what < 8)
 			err = kho_rmap_carve(&m->rm, a * 0x1000ull, b * 0x1000ull, PAY,
 					     NULL);
+		else if (what >= 10)
+			err = kho_rmap_add_new(&m->rm, a * 0x1000ull, b * 0x1000ull, kind,
+					       NULL);
 		else
 			err = kho_rmap_remove(&m->rm, a * 0x1000ull, b * 0x1000ull, kind);
 		if (err == -KHO_E_NOSPC && !want) {
@@ -733,11 +832,16 @@ int main(void)
 		cmocka_unit_test(test_check_write_by_kind),
 		cmocka_unit_test(test_covered),
 		cmocka_unit_test(test_find_lower_bound_overlap_kind),
+		cmocka_unit_test(test_kinds_empty_map),
+		cmocka_unit_test(test_kinds_touching_edges_do_not_count),
+		cmocka_unit_test(test_kinds_several_and_labels),
+		cmocka_unit_test(test_kinds_top_of_address_space),
 		cmocka_unit_test(test_total_and_names),
 		cmocka_unit_test(test_remove_middle_and_whole),
 		cmocka_unit_test(test_remove_without_split_when_full),
 		cmocka_unit_test(test_full_add_refused_unchanged),
 		cmocka_unit_test(test_full_carve_refused_unchanged),
+		cmocka_unit_test(test_full_carve_at_edge_fits),
 		cmocka_unit_test(test_full_remove_split_refused_unchanged),
 		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_model_random_ops),
