@@ -84,9 +84,12 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 int kho_rmap_carve(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 		   const char *label);
 
-/* kho_rmap_carve() taking pieces out of ranges of from_kind instead of scratch. */
+/*
+ * kho_rmap_carve() taking pieces out of ranges of the kinds in mask from
+ * (1u << kind for each) instead of scratch. -KHO_E_INVAL if from holds kind.
+ */
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
-			const char *label, unsigned int from_kind);
+			const char *label, unsigned int from);
 
 /*
  * Like kho_rmap_add(), but any overlap, even with the same kind, fails with

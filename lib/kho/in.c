@@ -250,34 +250,30 @@ int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
 	return KHO_HAVE_IN_RADIX ? kho_radix_walk(w, in->map) : -KHO_E_ABI;
 }
 
-/* Does any range of kind overlap [start, end)? Not only the first one. */
-static int overlaps_kind(const struct kho_rmap *rm, u64 start, u64 end, unsigned int kind)
+#define KIND_BIT(k) (1u << (k))
+
+/* The error of an overlap: -KHO_E_PROTECTED if firmware is anywhere in [start, end). */
+static int firmware_err(const struct kho_rmap *rm, u64 start, u64 end)
 {
-	for (unsigned int k = kho_rmap_lower_bound(rm, start);
-	     k < rm->nr && rm->r[k].start < end; k++)
-		if (rm->r[k].kind == kind)
-			return 1;
-	return 0;
+	return kho_rmap_kinds(rm, start, end) & KIND_BIT(KHO_KIND_FIRMWARE)
+		       ? -KHO_E_PROTECTED
+		       : -KHO_E_OVERLAP;
 }
 
 /*
- * A preserved block may cover the KHO FDT or a blob recorded as meta before, and
+ * A preserved block may cover the KHO FDT or a blob recorded as meta before, and map
+ * pages (the producer may preserve those too: they stay protected either way), and
  * may overlap other preserved blocks (orders are not deduplicated), in any order.
  */
 static int add_preserved(struct kho_rmap *rm, u64 phys, u64 end)
 {
 	int err = kho_rmap_add(rm, phys, end, KHO_KIND_PRESERVED, NULL);
 
-	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_META))
+	if (err == -KHO_E_OVERLAP)
 		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
-					  KHO_KIND_META);
-	/* The producer may preserve map pages too: they stay protected either way. */
-	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_MAP))
-		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
-					  KHO_KIND_MAP);
-	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_FIRMWARE))
-		err = -KHO_E_PROTECTED;
-	return err;
+					  KIND_BIT(KHO_KIND_META) |
+						  KIND_BIT(KHO_KIND_MAP));
+	return err == -KHO_E_OVERLAP ? firmware_err(rm, phys, end) : err;
 }
 
 /* Runs of a walk: appended while they come in ascending order, else one by one. */
@@ -299,8 +295,6 @@ static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
 	}
 	return 0;
 }
-
-#define KIND_BIT(k) (1u << (k))
 
 /*
  * Record the parts of [start, end) that nothing covers yet as kind; ranges already
@@ -347,10 +341,7 @@ static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
 {
 	int err = kho_rmap_carve(rm, phys, phys + len, KHO_KIND_META, label);
 
-	if (err == -KHO_E_OVERLAP &&
-	    overlaps_kind(rm, phys, phys + len, KHO_KIND_FIRMWARE))
-		err = -KHO_E_PROTECTED;
-	return err;
+	return err == -KHO_E_OVERLAP ? firmware_err(rm, phys, phys + len) : err;
 }
 
 static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)

@@ -231,7 +231,7 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 int kho_rmap_carve_from(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 			const char *label, unsigned int from)
 {
-	return paint(rm, 1u << from, start, end, kind, label);
+	return paint(rm, from & ~STRICT, start, end, kind, label);
 }
 
 int kho_rmap_carve(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,

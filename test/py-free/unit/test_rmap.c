@@ -302,9 +302,34 @@ static void test_carve_from_meta(void **state)
 	kho_rmap_init(&rm, st, 8);
 	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, KHO_KIND_META, "kho-fdt"), 0);
 	sim_expect(kho_rmap_add(&rm, 0x3000, 0x4000, P, NULL), 0);
-	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x3000, P, NULL, KHO_KIND_META), 0);
+	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x3000, P, NULL, 1u << KHO_KIND_META),
+		   0);
 	ASSERT_MAP(&rm, { 0x0, 0x4000, P });
-	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x1000, P, NULL, P), -KHO_E_INVAL);
+	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x1000, P, NULL, 1u << P), -KHO_E_INVAL);
+}
+
+static void test_carve_from_two_kinds(void **state)
+{
+	const unsigned int both = 1u << KHO_KIND_META | 1u << KHO_KIND_MAP;
+	struct kho_range st[8];
+	struct kho_rmap rm;
+	struct copy c;
+
+	/* A block over a meta page and a map page takes both at once, or neither. */
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, KHO_KIND_META, "kho-fdt"), 0);
+	sim_expect(kho_rmap_add(&rm, 0x2000, 0x3000, KHO_KIND_MAP, NULL), 0);
+	sim_expect(kho_rmap_add(&rm, 0x5000, 0x6000, KHO_KIND_FIRMWARE, NULL), 0);
+	take(&rm, &c);
+	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x4000, P, NULL, 1u << KHO_KIND_META),
+		   -KHO_E_OVERLAP);
+	assert_same(&rm, &c, "a carve from meta only");
+	sim_expect(kho_rmap_carve_from(&rm, 0x4000, 0x8000, P, NULL, both),
+		   -KHO_E_OVERLAP);
+	assert_same(&rm, &c, "a carve over firmware");
+	sim_expect(kho_rmap_carve_from(&rm, 0x0, 0x4000, P, NULL, both), 0);
+	ASSERT_MAP(&rm, { 0x0, 0x4000, P }, { 0x5000, 0x6000, KHO_KIND_FIRMWARE });
 }
 
 /* ------------------------------ alloc_scratch ------------------------------- */
@@ -826,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_carve_across_two_scratch_ranges),
 		cmocka_unit_test(test_carve_refuses_other_kinds),
 		cmocka_unit_test(test_carve_from_meta),
+		cmocka_unit_test(test_carve_from_two_kinds),
 		cmocka_unit_test(test_alloc_scratch_alignment),
 		cmocka_unit_test(test_alloc_scratch_low_first_and_full),
 		cmocka_unit_test(test_alloc_scratch_min_near_top),

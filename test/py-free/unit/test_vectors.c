@@ -343,6 +343,25 @@ static void test_radix_map_page_also_preserved(void **state)
 	}
 }
 
+static void test_radix_block_over_meta_and_map_pages(void **state)
+{
+	struct vec *v = *state;
+	struct sim_alloc near;
+	u64 root = 0;
+	const struct sim_span want[] = { { SIM_FDT, SIM_FDT + 0x4000 } };
+
+	/*
+	 * One order-2 block over the KHO FDT page, the scratch array and the first
+	 * two tree pages: odd, but Linux accepts it, so must firmware.
+	 */
+	sim_alloc_init(&near, &v->s, SIM_FDT + 0x2000, SIM_FDT + 0x10000, 12);
+	sim_radix_add(&v->s, &near, &root, SIM_FDT, 2);
+	assert_true(root == SIM_FDT + 0x2000);
+	sim_kho_fdt(&v->s, SIM_FDT, 0x1000, "kho-v4", 1, root);
+	hand_chosen(v);
+	consume_expect(v, KHO_ABI_V4, want, N(want));
+}
+
 /* ------------------------------- sub-blob nodes ----------------------------- */
 
 struct blob_list {
@@ -687,6 +706,7 @@ int main(void)
 		T(test_radix_tree_helper_matches_hand_slots),
 		T(test_radix_overlapping_orders_over_fdt_page),
 		T(test_radix_map_page_also_preserved),
+		T(test_radix_block_over_meta_and_map_pages),
 		T(test_v4_blob_nodes),
 		T(test_v1_blob_is_sub_fdt),
 		T(test_out_fdt_header_compat_and_map),
