@@ -7,11 +7,22 @@
 #include <libfdt.h>
 #include <string.h>
 
-static u64 page_round(u64 len, unsigned int p)
+/* len rounded up to whole pages: len is at most KHO_EARLY_MAP_MAX (kho_in_open()). */
+static u32 page_round(u64 len, unsigned int p)
 {
-	u64 m = ((u64)1 << p) - 1;
+	u32 m = (1u << p) - 1;
 
-	return (len + m) & ~m;
+	return ((u32)len + m) & ~m;
+}
+_Static_assert(KHO_EARLY_MAP_MAX <= 0x80000000u, "page_round() in 32 bits");
+
+/*
+ * Is an opened handover kho-v1? Never in a build without a v1 consumer (opening
+ * refuses the ABIs left out), so the v1 paths go with it.
+ */
+static int in_v1(const struct kho_in *in)
+{
+	return KHO_HAVE_IN_V1 && kho_abi_is_v1(in->abi);
 }
 
 static int open_fdt(struct kho_in *in)
@@ -67,10 +78,11 @@ static int read_map(struct kho_in *in, enum kho_abi hint)
 	if (err)
 		return err;
 	if (!in->map)
-		return (in->abi == KHO_ABI_V1_512 || in->abi == KHO_ABI_V1_4K)
+		return KHO_HAVE_IN_V1 && (in->abi == KHO_ABI_V1_512 ||
+					  in->abi == KHO_ABI_V1_4K)
 			       ? 0
 			       : -KHO_E_MAP_ZERO;
-	if (KHO_HAVE_IN_V1 && kho_abi_is_v1(in->abi) && hint == KHO_ABI_AUTO) {
+	if (in_v1(in) && hint == KHO_ABI_AUTO) {
 		guess = kho_v1_guess_bitmap(in->mem, in->map);
 		if (guess < 0)
 			return guess;
@@ -126,8 +138,7 @@ int kho_in_open_at(struct kho_in *in, const struct kho_chosen *ch,
 	err = open_fdt(in);
 	if (!err)
 		err = resolve_abi(in, hint);
-	if (!err &&
-	    ((kho_abi_is_v1(in->abi) && page_shift != 12) || !kho_abi_built(in->abi, 0)))
+	if (!err && ((in_v1(in) && page_shift != 12) || !kho_abi_built(in->abi, 0)))
 		err = -KHO_E_ABI;
 	if (!err)
 		err = read_map(in, hint);
@@ -170,7 +181,7 @@ static int read_blob(const struct kho_in *in, int node, struct kho_blob *b)
 	int err;
 
 	b->name = fdt_get_name(in->fdt, node, NULL);
-	if (kho_abi_is_v1(in->abi)) {
+	if (in_v1(in)) {
 		err = u64_prop(in->fdt, node, KHO_V1_SUB_TREE_PROP_NAME, &b->phys);
 		if (!err)
 			err = v1_blob_size(in, b);
@@ -243,10 +254,8 @@ int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
 	w->mem = in->mem;
 	w->page_shift = in->page_shift;
 	w->max_order = kho_abi_max_order(in->abi, in->page_shift);
-	if (kho_abi_is_v1(in->abi))
-		return KHO_HAVE_IN_V1
-			       ? kho_v1_walk(w, in->map, kho_abi_bitmap_bytes(in->abi))
-			       : -KHO_E_ABI;
+	if (in_v1(in))
+		return kho_v1_walk(w, in->map, kho_abi_bitmap_bytes(in->abi));
 	return KHO_HAVE_IN_RADIX ? kho_radix_walk(w, in->map) : -KHO_E_ABI;
 }
 
@@ -266,15 +275,14 @@ static int overlaps_kind(const struct kho_rmap *rm, u64 start, u64 end, unsigned
  */
 static int add_preserved(struct kho_rmap *rm, u64 phys, u64 end)
 {
+	/* The producer may preserve map pages too: they stay protected either way. */
+	static const u8 under[] = { KHO_KIND_META, KHO_KIND_MAP };
 	int err = kho_rmap_add(rm, phys, end, KHO_KIND_PRESERVED, NULL);
 
-	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_META))
-		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
-					  KHO_KIND_META);
-	/* The producer may preserve map pages too: they stay protected either way. */
-	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_MAP))
-		err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
-					  KHO_KIND_MAP);
+	for (unsigned int i = 0; i < sizeof(under); i++)
+		if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, under[i]))
+			err = kho_rmap_carve_from(rm, phys, end, KHO_KIND_PRESERVED, NULL,
+						  under[i]);
 	if (err == -KHO_E_OVERLAP && overlaps_kind(rm, phys, end, KHO_KIND_FIRMWARE))
 		err = -KHO_E_PROTECTED;
 	return err;
@@ -377,7 +385,7 @@ int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 			 struct kho_in_stats *st)
 {
 	struct kho_walk w = { .seen = rm, .runs = protect_runs, .arg = rm };
-	u64 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
+	u32 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
 	int err;
 
 	if (!KHO_HAVE_IN)
