@@ -92,10 +92,14 @@ static int read_map(struct kho_in *in, enum kho_abi hint)
 	return 0;
 }
 
+_Static_assert(KHO_SCRATCH_ALIGN(16) <= 1u << 31 && KHO_SCRATCH_ALIGN_V1(16) <= 1u << 31,
+	       "scratch alignment in 32 bits");
+
 static int open_scratch(struct kho_in *in)
 {
 	const struct kho_chosen *ch = &in->ch;
-	u64 align = kho_abi_scratch_align(in->abi, in->page_shift);
+	/* The alignment is at most 512 MiB: the low 32 bits of a range decide. */
+	u32 mask = (u32)kho_abi_scratch_align(in->abi, in->page_shift) - 1;
 	int err;
 
 	if (!ch->scratch_len || ch->scratch_len % sizeof(struct kho_scratch) ||
@@ -106,13 +110,13 @@ static int open_scratch(struct kho_in *in)
 	in->scratch = kho_mem_ptr(in->mem, ch->scratch_phys, ch->scratch_len, &err);
 	if (!in->scratch)
 		return err;
-	in->nr_scratch = ch->scratch_len / sizeof(struct kho_scratch);
+	in->nr_scratch = (u32)ch->scratch_len / sizeof(struct kho_scratch);
 	for (unsigned int i = 0; i < in->nr_scratch; i++) {
 		const struct kho_scratch *s = &in->scratch[i];
 
 		if (!s->size)
 			continue; /* Linux 7.0/7.1 emit empty global areas */
-		if ((s->addr | s->size) & (align - 1))
+		if (((u32)s->addr | (u32)s->size) & mask)
 			return -KHO_E_SCRATCH_ALIGN;
 		err = kho_mem_check_ram(in->mem, s->addr, s->size);
 		if (err)
