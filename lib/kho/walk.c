@@ -71,15 +71,18 @@ static KHO_SHIFT64_FN u64 bits_bytes(unsigned long n, unsigned int shift)
 static int deliver(struct sink *s)
 {
 	struct kho_walk *w = s->w;
-	unsigned int n = s->n;
+	unsigned int n = s->n, k = 0;
 	u64 bytes = 0;
 	int err = 0;
 
 	s->n = 0;
+	if (w->runs)
+		for (; k < n; k++)
+			bytes += s->buf[k].size;
 	/* blocks counts what the caller was given, up to a run it refused. */
-	for (unsigned int k = 0; !err && k < n; k++) {
+	for (; !err && k < n; k++) {
 		bytes += s->buf[k].size;
-		if (!w->runs && w->block)
+		if (w->block)
 			err = w->block(w->arg, s->buf[k].phys, s->buf[k].size, s->order);
 	}
 	w->bytes += bytes;
