@@ -315,8 +315,8 @@ static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
 #define KIND_BIT(k) (1u << (k))
 
 /*
- * Record the parts of [start, end) that nothing covers yet as kind; ranges already
- * there must be of a kind in the allowed mask (firmware otherwise is
+ * Record the parts of [start, end) (none if empty) that nothing covers yet as kind;
+ * ranges already there must be of a kind in the allowed mask (firmware otherwise is
  * -KHO_E_PROTECTED, anything else -KHO_E_OVERLAP).
  */
 static int fill_gaps(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
@@ -348,11 +348,8 @@ static int fill_gaps(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 /* A sub-blob: the parts no preserved block covers are protected as meta. */
 static int protect_blob(void *arg, const struct kho_blob *b)
 {
-	struct kho_rmap *rm = arg;
-
-	return b->size ? fill_gaps(rm, b->phys, b->phys + b->size, KHO_KIND_META, b->name,
-				   KIND_BIT(KHO_KIND_PRESERVED) | KIND_BIT(KHO_KIND_META))
-		       : 0;
+	return fill_gaps(arg, b->phys, b->phys + b->size, KHO_KIND_META, b->name,
+			 KIND_BIT(KHO_KIND_PRESERVED) | KIND_BIT(KHO_KIND_META));
 }
 
 static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
@@ -367,22 +364,18 @@ static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
 
 static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 {
-	for (unsigned int i = 0; i < in->nr_scratch; i++) {
-		const struct kho_scratch *s = &in->scratch[i];
-		int err;
+	int err = 0;
 
-		if (!s->size)
-			continue;
-		/*
-		 * Scratch around the firmware: a stage the previous kernel kexec'd
-		 * into runs from its scratch (kexec places every segment there).
-		 */
-		err = fill_gaps(rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH, NULL,
-				KIND_BIT(KHO_KIND_FIRMWARE));
-		if (err)
-			return err;
-	}
-	return 0;
+	/*
+	 * Scratch around the firmware: a stage the previous kernel kexec'd into runs
+	 * from its scratch (kexec places every segment there). Linux 7.0/7.1 emit
+	 * empty global areas: nothing to record.
+	 */
+	for (unsigned int i = 0; !err && i < in->nr_scratch; i++)
+		err = fill_gaps(rm, in->scratch[i].addr,
+				in->scratch[i].addr + in->scratch[i].size,
+				KHO_KIND_SCRATCH, NULL, KIND_BIT(KHO_KIND_FIRMWARE));
+	return err;
 }
 
 int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
