@@ -61,10 +61,10 @@ struct sink {
 	int checked; /* each run is checked against RAM before it is queued */
 };
 
-/* base plus the bytes of n blocks of 2^shift bytes. */
-static KHO_SHIFT64_FN u64 blocks_at(u64 base, unsigned long n, unsigned int shift)
+/* Bytes of n blocks of 2^shift bytes. */
+static KHO_SHIFT64_FN u64 bits_bytes(unsigned long n, unsigned int shift)
 {
-	return base + ((u64)n << shift);
+	return (u64)n << shift;
 }
 
 /* Hand buf[0..n) to the caller: one batch, or one block() call per run. */
@@ -103,10 +103,10 @@ static int check_bits(const struct sink *s, unsigned long bit, unsigned long end
 
 	/* end << shift fits (end is never 0), and base + that does not wrap. */
 	if ((unsigned int)__builtin_clzll(end) < shift ||
-	    blocks_at(s->base, end, shift) < s->base)
+	    s->base + bits_bytes(end, shift) < s->base)
 		return -KHO_E_WRAP;
-	err = kho_mem_check_ram(s->w->mem, blocks_at(s->base, bit, shift),
-				blocks_at(0, end - bit, shift));
+	err = kho_mem_check_ram(s->w->mem, s->base + bits_bytes(bit, shift),
+				bits_bytes(end - bit, shift));
 	if (!err || !each)
 		return err;
 	for (err = 0; !err && bit < end; bit++)
@@ -162,8 +162,8 @@ static struct kho_run *word_runs(struct kho_run *r, word st, word en, u64 wbase,
 	while (en) {
 		unsigned int a = ctzw(st), b = ctzw(en);
 
-		r->phys = blocks_at(wbase, a, shift);
-		r->size = blocks_at(0, b - a, shift);
+		r->phys = wbase + bits_bytes(a, shift);
+		r->size = bits_bytes(b - a, shift);
 		r++;
 		st &= st - 1;
 		en &= en - 1;
@@ -203,7 +203,7 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 		en = ~x & (x << 1 | open);
 		while (en) {
 			if (!open && lim - r >= W / 2) {
-				r = word_runs(r, st, en, blocks_at(base, bit, shift),
+				r = word_runs(r, st, en, base + bits_bytes(bit, shift),
 					      shift);
 				break;
 			}
@@ -222,8 +222,8 @@ static int walk_runs(struct sink *s, const word *v, unsigned long i, unsigned lo
 				r = s->buf + s->n;
 				lim = s->checked ? r + 1 : s->buf + s->cap;
 			}
-			r->phys = blocks_at(base, a, shift);
-			r->size = blocks_at(0, b - a, shift);
+			r->phys = base + bits_bytes(a, shift);
+			r->size = bits_bytes(b - a, shift);
 			r++;
 		}
 		open = x >> (W - 1);
