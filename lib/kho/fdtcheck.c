@@ -24,42 +24,33 @@ static int name_in_strings(const void *fdt, u32 nameoff)
 
 static int check_tags(const void *fdt)
 {
-	int off = 0, next, depth = 0, seen_root = 0;
-	u64 budget = fdt_size_dt_struct(fdt) / 4 + 2;
+	int off = 0, next, depth = 0, roots = 0, len;
+	u32 budget = fdt_size_dt_struct(fdt) / 4 + 2;
+	const struct fdt_property *p;
 
-	for (;;) {
+	for (;; off = next) {
 		uint32_t tag = fdt_next_tag(fdt, off, &next);
 
 		if (next < 0 || !budget--)
-			return -KHO_E_FDT_HEADER;
-		switch (tag) {
-		case FDT_BEGIN_NODE:
-			if (depth == 0 && seen_root++)
-				return -KHO_E_FDT_HEADER;
-			depth++;
 			break;
-		case FDT_END_NODE:
+		if (tag == FDT_BEGIN_NODE) {
+			roots += !depth++;
+			if (roots > 1)
+				break;
+		} else if (tag == FDT_END_NODE) {
 			if (--depth < 0)
-				return -KHO_E_FDT_HEADER;
-			break;
-		case FDT_PROP: {
-			int len;
-			const struct fdt_property *p =
-				fdt_get_property_by_offset(fdt, off, &len);
+				break;
+		} else if (tag == FDT_PROP) {
+			p = fdt_get_property_by_offset(fdt, off, &len);
 			if (!p || depth < 1 ||
 			    !name_in_strings(fdt, fdt32_to_cpu(p->nameoff)))
-				return -KHO_E_FDT_HEADER;
-			break;
+				break;
+		} else if (tag != FDT_NOP) {
+			return tag == FDT_END && depth == 0 && roots ? 0
+								     : -KHO_E_FDT_HEADER;
 		}
-		case FDT_NOP:
-			break;
-		case FDT_END:
-			return depth == 0 && seen_root ? 0 : -KHO_E_FDT_HEADER;
-		default:
-			return -KHO_E_FDT_HEADER;
-		}
-		off = next;
 	}
+	return -KHO_E_FDT_HEADER;
 }
 
 int kho_fdt_check(const void *fdt, u64 len)

@@ -7,11 +7,22 @@
 #include <libfdt.h>
 #include <string.h>
 
-static u64 page_round(u64 len, unsigned int p)
+/* len rounded up to whole pages: len is at most KHO_EARLY_MAP_MAX (kho_in_open()). */
+static u32 page_round(u64 len, unsigned int p)
 {
-	u64 m = ((u64)1 << p) - 1;
+	u32 m = (1u << p) - 1;
 
-	return (len + m) & ~m;
+	return ((u32)len + m) & ~m;
+}
+_Static_assert(KHO_EARLY_MAP_MAX <= 0x80000000u, "page_round() in 32 bits");
+
+/*
+ * Is an opened handover kho-v1? Never in a build without a v1 consumer (opening
+ * refuses the ABIs left out), so the v1 paths go with it.
+ */
+static int in_v1(const struct kho_in *in)
+{
+	return KHO_HAVE_IN_V1 && kho_abi_is_v1(in->abi);
 }
 
 static int open_fdt(struct kho_in *in)
@@ -67,10 +78,11 @@ static int read_map(struct kho_in *in, enum kho_abi hint)
 	if (err)
 		return err;
 	if (!in->map)
-		return (in->abi == KHO_ABI_V1_512 || in->abi == KHO_ABI_V1_4K)
+		return KHO_HAVE_IN_V1 && (in->abi == KHO_ABI_V1_512 ||
+					  in->abi == KHO_ABI_V1_4K)
 			       ? 0
 			       : -KHO_E_MAP_ZERO;
-	if (KHO_HAVE_IN_V1 && kho_abi_is_v1(in->abi) && hint == KHO_ABI_AUTO) {
+	if (in_v1(in) && hint == KHO_ABI_AUTO) {
 		guess = kho_v1_guess_bitmap(in->mem, in->map);
 		if (guess < 0)
 			return guess;
@@ -80,10 +92,14 @@ static int read_map(struct kho_in *in, enum kho_abi hint)
 	return 0;
 }
 
+_Static_assert(KHO_SCRATCH_ALIGN(16) <= 1u << 31 && KHO_SCRATCH_ALIGN_V1(16) <= 1u << 31,
+	       "scratch alignment in 32 bits");
+
 static int open_scratch(struct kho_in *in)
 {
 	const struct kho_chosen *ch = &in->ch;
-	u64 align = kho_abi_scratch_align(in->abi, in->page_shift);
+	/* The alignment is at most 512 MiB: the low 32 bits of a range decide. */
+	u32 mask = (u32)kho_abi_scratch_align(in->abi, in->page_shift) - 1;
 	int err;
 
 	if (!ch->scratch_len || ch->scratch_len % sizeof(struct kho_scratch) ||
@@ -94,13 +110,13 @@ static int open_scratch(struct kho_in *in)
 	in->scratch = kho_mem_ptr(in->mem, ch->scratch_phys, ch->scratch_len, &err);
 	if (!in->scratch)
 		return err;
-	in->nr_scratch = ch->scratch_len / sizeof(struct kho_scratch);
+	in->nr_scratch = (u32)ch->scratch_len / sizeof(struct kho_scratch);
 	for (unsigned int i = 0; i < in->nr_scratch; i++) {
 		const struct kho_scratch *s = &in->scratch[i];
 
 		if (!s->size)
 			continue; /* Linux 7.0/7.1 emit empty global areas */
-		if ((s->addr | s->size) & (align - 1))
+		if (((u32)s->addr | (u32)s->size) & mask)
 			return -KHO_E_SCRATCH_ALIGN;
 		err = kho_mem_check_ram(in->mem, s->addr, s->size);
 		if (err)
@@ -126,8 +142,7 @@ int kho_in_open_at(struct kho_in *in, const struct kho_chosen *ch,
 	err = open_fdt(in);
 	if (!err)
 		err = resolve_abi(in, hint);
-	if (!err &&
-	    ((kho_abi_is_v1(in->abi) && page_shift != 12) || !kho_abi_built(in->abi, 0)))
+	if (!err && ((in_v1(in) && page_shift != 12) || !kho_abi_built(in->abi, 0)))
 		err = -KHO_E_ABI;
 	if (!err)
 		err = read_map(in, hint);
@@ -170,7 +185,7 @@ static int read_blob(const struct kho_in *in, int node, struct kho_blob *b)
 	int err;
 
 	b->name = fdt_get_name(in->fdt, node, NULL);
-	if (kho_abi_is_v1(in->abi)) {
+	if (in_v1(in)) {
 		err = u64_prop(in->fdt, node, KHO_V1_SUB_TREE_PROP_NAME, &b->phys);
 		if (!err)
 			err = v1_blob_size(in, b);
@@ -243,10 +258,8 @@ int kho_in_walk(const struct kho_in *in, struct kho_walk *w)
 	w->mem = in->mem;
 	w->page_shift = in->page_shift;
 	w->max_order = kho_abi_max_order(in->abi, in->page_shift);
-	if (kho_abi_is_v1(in->abi))
-		return KHO_HAVE_IN_V1
-			       ? kho_v1_walk(w, in->map, kho_abi_bitmap_bytes(in->abi))
-			       : -KHO_E_ABI;
+	if (in_v1(in))
+		return kho_v1_walk(w, in->map, kho_abi_bitmap_bytes(in->abi));
 	return KHO_HAVE_IN_RADIX ? kho_radix_walk(w, in->map) : -KHO_E_ABI;
 }
 
@@ -297,8 +310,8 @@ static int protect_runs(void *arg, const struct kho_run *r, unsigned int n,
 }
 
 /*
- * Record the parts of [start, end) that nothing covers yet as kind; ranges already
- * there must be of a kind in the allowed mask (firmware otherwise is
+ * Record the parts of [start, end) (none if empty) that nothing covers yet as kind;
+ * ranges already there must be of a kind in the allowed mask (firmware otherwise is
  * -KHO_E_PROTECTED, anything else -KHO_E_OVERLAP).
  */
 static int fill_gaps(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
@@ -330,11 +343,8 @@ static int fill_gaps(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
 /* A sub-blob: the parts no preserved block covers are protected as meta. */
 static int protect_blob(void *arg, const struct kho_blob *b)
 {
-	struct kho_rmap *rm = arg;
-
-	return b->size ? fill_gaps(rm, b->phys, b->phys + b->size, KHO_KIND_META, b->name,
-				   KIND_BIT(KHO_KIND_PRESERVED) | KIND_BIT(KHO_KIND_META))
-		       : 0;
+	return fill_gaps(arg, b->phys, b->phys + b->size, KHO_KIND_META, b->name,
+			 KIND_BIT(KHO_KIND_PRESERVED) | KIND_BIT(KHO_KIND_META));
 }
 
 static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
@@ -346,29 +356,25 @@ static int add_meta(struct kho_rmap *rm, u64 phys, u64 len, const char *label)
 
 static int protect_scratch(const struct kho_in *in, struct kho_rmap *rm)
 {
-	for (unsigned int i = 0; i < in->nr_scratch; i++) {
-		const struct kho_scratch *s = &in->scratch[i];
-		int err;
+	int err = 0;
 
-		if (!s->size)
-			continue;
-		/*
-		 * Scratch around the firmware: a stage the previous kernel kexec'd
-		 * into runs from its scratch (kexec places every segment there).
-		 */
-		err = fill_gaps(rm, s->addr, s->addr + s->size, KHO_KIND_SCRATCH, NULL,
-				KIND_BIT(KHO_KIND_FIRMWARE));
-		if (err)
-			return err;
-	}
-	return 0;
+	/*
+	 * Scratch around the firmware: a stage the previous kernel kexec'd into runs
+	 * from its scratch (kexec places every segment there). Linux 7.0/7.1 emit
+	 * empty global areas: nothing to record.
+	 */
+	for (unsigned int i = 0; !err && i < in->nr_scratch; i++)
+		err = fill_gaps(rm, in->scratch[i].addr,
+				in->scratch[i].addr + in->scratch[i].size,
+				KHO_KIND_SCRATCH, NULL, KIND_BIT(KHO_KIND_FIRMWARE));
+	return err;
 }
 
 int kho_in_protect_stats(const struct kho_in *in, struct kho_rmap *rm,
 			 struct kho_in_stats *st)
 {
 	struct kho_walk w = { .seen = rm, .runs = protect_runs, .arg = rm };
-	u64 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
+	u32 fdt_len = page_round(in->ch.fdt_len, in->page_shift);
 	int err;
 
 	if (!KHO_HAVE_IN)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Physical memory window: RAM banks and readable windows, with bound checks. */
+#include <kho/dt.h>
 #include <kho/err.h>
 #include <kho/mem.h>
-#include <kho/dt.h>
 #include <libfdt.h>
 #include <stddef.h>
+#include <string.h>
 
 void kho_mem_init(struct kho_mem *m)
 {
@@ -46,23 +47,41 @@ static int range_ok(u64 base, u64 size)
 	return 0;
 }
 
-int kho_mem_add_ram(struct kho_mem *m, u64 base, u64 size)
+/*
+ * Append entry e (stride bytes, base and size first, as find() reads them) to
+ * table t of *n entries, at most max, unless its range is bad or overlaps one
+ * of theirs.
+ */
+static int add(void *t, unsigned int *n, unsigned int max, unsigned int stride,
+	       const void *e)
 {
-	int err = range_ok(base, size);
+	const u64 *x = e;
+	int err = range_ok(x[0], x[1]);
 
 	if (err)
 		return err;
-	for (unsigned int i = 0; i < m->nr_ram; i++)
-		if (kho_overlaps(base, size, m->ram[i].base, m->ram[i].size))
+	for (unsigned int i = 0; i < *n; i++) {
+		const u64 *y = (const void *)((const char *)t + i * stride);
+
+		if (kho_overlaps(x[0], x[1], y[0], y[1]))
 			return -KHO_E_OVERLAP;
-	if (m->nr_ram == KHO_MEM_MAX_BANKS)
+	}
+	if (*n == max)
 		return -KHO_E_NOSPC;
-	m->ram[m->nr_ram++] = (struct kho_bank){ base, size };
+	memcpy((char *)t + (*n)++ * stride, e, stride);
 	return 0;
+}
+
+int kho_mem_add_ram(struct kho_mem *m, u64 base, u64 size)
+{
+	struct kho_bank b = { base, size };
+
+	return add(m->ram, &m->nr_ram, KHO_MEM_MAX_BANKS, sizeof(b), &b);
 }
 
 int kho_mem_add_window(struct kho_mem *m, u64 base, u64 size, void *host)
 {
+	struct kho_window w = { base, size, host };
 	int err = range_ok(base, size);
 
 	if (err)
@@ -72,13 +91,7 @@ int kho_mem_add_window(struct kho_mem *m, u64 base, u64 size, void *host)
 	/* The bytes must fit this program's address space: no pointer may wrap. */
 	if (size - 1 > (u64)(UINTPTR_MAX - (uintptr_t)host))
 		return -KHO_E_WRAP;
-	for (unsigned int i = 0; i < m->nr_win; i++)
-		if (kho_overlaps(base, size, m->win[i].base, m->win[i].size))
-			return -KHO_E_OVERLAP;
-	if (m->nr_win == KHO_MEM_MAX_WINDOWS)
-		return -KHO_E_NOSPC;
-	m->win[m->nr_win++] = (struct kho_window){ base, size, host };
-	return 0;
+	return add(m->win, &m->nr_win, KHO_MEM_MAX_WINDOWS, sizeof(w), &w);
 }
 
 /*

@@ -64,13 +64,16 @@ unsigned int kho_radix_bit_index(u64 key, unsigned int page_shift)
  * The node at phys, whose slot or bit 0 has key prefix: a table above level 0,
  * a leaf at it. Keys too small to hold a leaf's bit index encode orders beyond
  * any page size: such a leaf must be empty, which kho_walk_bitmap() checks when
- * given order ~0u.
+ * given order ~0u. A prefix has no bit below a leaf's bit index, so the only such
+ * key is 0.
  */
 static int walk_node(struct kho_walk *w, u64 phys, unsigned int level, u64 prefix)
 {
 	unsigned int p = w->page_shift, n = 1u << (p - 3), order = ~0u;
 	unsigned int shift =
 		KHO_BITMAP_SIZE_LOG2(p) + KHO_TABLE_SIZE_LOG2(p) * (level - 1);
+	/* Slots from 1 << room on would make keys wider than the ABI's (room >= 1). */
+	unsigned int room = KHO_RADIX_KEY_WIDTH(p) - shift;
 	u64 key = 0;
 	int err;
 	const u64 *t = kho_walk_map_page(w, phys, 1u << p, 1u << p, &err);
@@ -78,7 +81,7 @@ static int walk_node(struct kho_walk *w, u64 phys, unsigned int level, u64 prefi
 	if (!t)
 		return err;
 	if (!level) {
-		if (prefix >> KHO_BITMAP_SIZE_LOG2(p)) {
+		if (prefix) {
 			err = kho_radix_decode(prefix, p, &key, &order);
 			if (err)
 				return err;
@@ -88,10 +91,9 @@ static int walk_node(struct kho_walk *w, u64 phys, unsigned int level, u64 prefi
 		return kho_walk_bitmap(w, t, n, key, order);
 	}
 	for (unsigned int i = 0; (i = kho_walk_skip_zero(t, i, n)) < n; i++) {
-		key = prefix | (u64)i << shift;
-		if (key >> KHO_RADIX_KEY_WIDTH(p))
+		if (room < p - 3 && i >> room)
 			return -KHO_E_KEY;
-		err = walk_node(w, t[i], level - 1, key);
+		err = walk_node(w, t[i], level - 1, prefix | (u64)i << shift);
 		if (err)
 			return err;
 	}

@@ -99,22 +99,19 @@ static int check_bits(const struct sink *s, unsigned long bit, unsigned long end
 		      int each)
 {
 	unsigned int shift = s->shift;
-	u64 phys = s->base + bits_bytes(bit, shift), block = bits_bytes(1, shift);
 	int err;
 
 	/* end << shift fits (end is never 0), and base + that does not wrap. */
 	if ((unsigned int)__builtin_clzll(end) < shift ||
 	    s->base + bits_bytes(end, shift) < s->base)
 		return -KHO_E_WRAP;
-	err = kho_mem_check_ram(s->w->mem, phys, bits_bytes(end - bit, shift));
+	err = kho_mem_check_ram(s->w->mem, s->base + bits_bytes(bit, shift),
+				bits_bytes(end - bit, shift));
 	if (!err || !each)
 		return err;
-	for (; bit < end; bit++, phys += block) {
-		err = kho_mem_check_ram(s->w->mem, phys, block);
-		if (err)
-			return err;
-	}
-	return 0;
+	for (err = 0; !err && bit < end; bit++)
+		err = check_bits(s, bit, bit + 1, 0);
+	return err;
 }
 
 /* Before run [a, b) is queued: check it if it must be, deliver a full batch. */

@@ -382,6 +382,16 @@ static void test_radix_root_slot_beyond_key_width(void **state)
 	sim_fx_expect_fail(f, KHO_ABI_AUTO, KHO_E_KEY);
 }
 
+/* The last slot inside the key width is an ordinary one. */
+static void test_radix_root_last_slot_in_key_width(void **state)
+{
+	struct sim_fx *f = *state;
+
+	sim_fx_v4(f, "kho-v4");
+	sim_fx_set_map(f, sim_fx_root(f, 3, sim_page(&f->a)));
+	sim_expect(sim_fx_consume(f, KHO_ABI_AUTO), 0);
+}
+
 static void test_radix_leaf_bit_beyond_ram(void **state)
 {
 	struct sim_fx *f = *state;
@@ -1010,6 +1020,7 @@ int main(void)
 		T(test_radix_two_slots_one_node),
 		T(test_radix_leaf_shared_by_two_tables),
 		T(test_radix_root_slot_beyond_key_width),
+		T(test_radix_root_last_slot_in_key_width),
 		T(test_radix_leaf_bit_beyond_ram),
 		T(test_radix_block_crosses_bank_end),
 		T(test_radix_block_wraps),
