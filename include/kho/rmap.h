@@ -71,7 +71,7 @@ int kho_rmap_add(struct kho_rmap *rm, u64 start, u64 end, unsigned int kind,
  * while each lies above the map's last range (or touches it, if that one is of kind
  * without label, and then merges): the common case of a map walk, at a cost per
  * run of an append. Returns how many were added (fewer than n: the next one needs
- * kho_rmap_add(), or the map is full).
+ * kho_rmap_add(), or the map is full; none if kind is not a kind).
  */
 unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsigned int n,
 			     unsigned int kind);

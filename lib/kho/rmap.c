@@ -201,6 +201,8 @@ unsigned int kho_rmap_append(struct kho_rmap *rm, const struct kho_run *r, unsig
 	const struct kho_run *p = r, *end_r = r + n;
 	u64 last = rm->nr ? x[-1].end : 0;
 
+	if (!kind || kind >= KHO_KIND_COUNT)
+		return 0; /* kho_rmap_add() of the first run says why */
 	/* x (the next free entry) and the last end stay in registers. */
 	for (; p < end_r; p++) {
 		u64 start = p->phys, end = start + p->size;

@@ -619,6 +619,21 @@ static void test_append_ascending(void **state)
 	assert_int_equal(rm.nr, 3);
 }
 
+/* Not a kind: nothing is appended (kho_rmap_add() of the run says why). */
+static void test_append_bad_kind(void **state)
+{
+	struct kho_range st[8];
+	struct kho_rmap rm;
+
+	(void)state;
+	kho_rmap_init(&rm, st, 8);
+	assert_int_equal(APPEND(&rm, 0, { 0x1000, 0x1000 }), 0);
+	assert_int_equal(APPEND(&rm, KHO_KIND_COUNT, { 0x1000, 0x1000 }), 0);
+	assert_int_equal(APPEND(&rm, 40, { 0x1000, 0x1000 }), 0);
+	assert_int_equal(rm.nr, 0);
+	sim_expect(kho_rmap_add(&rm, 0x1000, 0x2000, KHO_KIND_COUNT, NULL), -KHO_E_INVAL);
+}
+
 /* Touching the last range (of kind, no label), or the run before: one range. */
 static void test_append_merges_touching(void **state)
 {
@@ -742,6 +757,7 @@ int main(void)
 		T(test_merge_accepts_source_recorded_preserved),
 		T(test_merge_needs_source_and_rmap),
 		U(test_append_ascending),
+		U(test_append_bad_kind),
 		U(test_append_merges_touching),
 		U(test_append_stops_touching_other_kind),
 		U(test_append_stops_touching_labelled),
